@@ -1,0 +1,64 @@
+package dev.unbundled;
+
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * A named, immutable view: a query over topics, ready to be run by a {@link ViewRuntime} or tested with
+ * the testkit's {@code ViewTestKit}. Made by {@link View#materialize(String)}.
+ *
+ * <p>A definition is a value. Compiling it needs no broker, and compiling it twice gives the same
+ * topology: every processor, store and internal topic has a name derived from the view's name, so a
+ * redeploy of the same definition finds its state again.
+ *
+ * <pre>{@code
+ * static final ViewDefinition<String, OrderNote> ORDER_NOTES =
+ *     View.from(ORDERS)
+ *         .join(View.from(PRODUCTS), Order::productId, OrderNote::new)
+ *         .materialize("order-notes", Json.serde(OrderNote.class));
+ *
+ * System.out.println(ORDER_NOTES.describe());
+ * }</pre>
+ *
+ * <p>This interface is not meant to be implemented outside Unbundled.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public interface ViewDefinition<K, V> {
+
+    /** @return the view's name: the name of its store, its dead-letter topic and its HTTP path */
+    String name();
+
+    /** @return the serde of the view's keys */
+    Serde<K> keySerde();
+
+    /** @return the serde of the view's values */
+    Serde<V> valueSerde();
+
+    /** @return true if the view is fully replicated on every instance (see {@link #global()}) */
+    boolean isGlobal();
+
+    /**
+     * Makes this view global: every instance of the service holds all of it, read straight from its
+     * topic. Global views are what {@link View#lookup} enriches against.
+     *
+     * <pre>{@code
+     * ViewDefinition<String, Product> products = View.from(PRODUCTS).materialize("products").global();
+     * }</pre>
+     *
+     * @return a global copy of this definition
+     * @throws IllegalStateException if the view is not a topic read as a table, unchanged
+     */
+    ViewDefinition<K, V> global();
+
+    /**
+     * Compiles this view alone (with any global view it looks up) to a Kafka Streams topology.
+     *
+     * @return a new topology, equal in shape and names to every other compilation of this definition
+     */
+    Topology topology();
+
+    /** @return a readable description of the compiled topology: its sub-topologies, processors, stores and topics */
+    String describe();
+}

@@ -1,0 +1,34 @@
+package dev.unbundled.internal;
+
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The result of compiling views: the topology, the definitions it runs (including the global views
+ * they look up), the store behind each view, and which views read which topic.
+ *
+ * @param topology the Kafka Streams topology
+ * @param definitions every view in the topology, by name
+ * @param storeNames the store each view reads from, by view name
+ * @param viewsByTopic the views that read each input topic
+ * @param sourceNodes the input topic of each source processor, by processor name
+ */
+public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object, Object>> definitions,
+                            Map<String, String> storeNames, Map<String, List<String>> viewsByTopic,
+                            Map<String, String> sourceNodes) {
+
+    /**
+     * @param view a view's name
+     * @return the definition of the view
+     * @throws IllegalArgumentException if the topology has no such view
+     */
+    public DefinitionImpl<Object, Object> definition(String view) {
+        DefinitionImpl<Object, Object> definition = definitions.get(view);
+        if (definition == null) {
+            throw new IllegalArgumentException("View '" + view + "' is not part of this runtime; register it with"
+                    + " builder.view(definition) before start(). Known views: " + definitions.keySet());
+        }
+        return definition;
+    }
+}

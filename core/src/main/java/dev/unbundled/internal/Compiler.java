@@ -1,0 +1,388 @@
+package dev.unbundled.internal;
+
+import dev.unbundled.Topic;
+import dev.unbundled.internal.Aggregates.Candidates;
+import dev.unbundled.internal.Aggregates.Counted;
+import dev.unbundled.internal.Aggregates.Tagged;
+import dev.unbundled.internal.Plan.Aggregate;
+import dev.unbundled.internal.Plan.AggregateKind;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.function.BiFunction;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KGroupedStream;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.TableJoined;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Compiles view definitions to one Kafka Streams topology. Each topic becomes one source shared by
+ * every view that reads it; every processor, store and internal topic is named after its view and its
+ * position in the view's plan, so the same definitions always compile to the same names.
+ */
+public final class Compiler {
+    private final StreamsBuilder builder = new StreamsBuilder();
+    private final Map<String, TopicUse> topics = new LinkedHashMap<>();
+    private final Map<String, KTable<Object, Object>> tables = new HashMap<>();
+    private final Map<String, KStream<Object, Object>> streams = new HashMap<>();
+    private final Map<String, GlobalKTable<Object, Object>> globals = new HashMap<>();
+    private final Map<String, String> storeNames = new LinkedHashMap<>();
+
+    private Compiler() {
+    }
+
+    /**
+     * Compiles definitions, with the global views they look up, to one topology.
+     *
+     * @param definitions the views to run together
+     * @param config the Streams configuration the topology will run with (for its optimisations)
+     * @return the topology and what the runtime needs to know about it
+     * @throws IllegalArgumentException if two views share a name or a topic is read with different serdes
+     */
+    public static CompiledViews compile(Collection<? extends DefinitionImpl<?, ?>> definitions, Properties config) {
+        return new Compiler().run(definitions, config);
+    }
+
+    /** How the views of one topology use one topic. */
+    private static final class TopicUse {
+        final Topic<Object, Object> topic;
+        boolean asTable;
+        boolean asStream;
+        String globalView;
+        String bareView;
+        final List<String> views = new ArrayList<>();
+
+        TopicUse(Topic<Object, Object> topic) {
+            this.topic = topic;
+        }
+
+        String sourceName() {
+            return "source." + topic.name();
+        }
+
+        String tableStoreName() {
+            return bareView != null ? bareView : topic.name() + ".table";
+        }
+    }
+
+    private CompiledViews run(Collection<? extends DefinitionImpl<?, ?>> definitions, Properties config) {
+        Map<String, DefinitionImpl<Object, Object>> all = new LinkedHashMap<>();
+        for (DefinitionImpl<?, ?> definition : definitions) {
+            register(DefinitionImpl.erase(definition), all, true);
+        }
+        for (DefinitionImpl<Object, Object> definition : all.values()) {
+            collectTopics(definition.name(), definition.plan(), definition);
+        }
+        for (DefinitionImpl<Object, Object> definition : all.values()) {
+            if (definition.isGlobal()) {
+                globalTable(definition);
+            }
+        }
+        for (DefinitionImpl<Object, Object> definition : all.values()) {
+            if (!definition.isGlobal()) {
+                compileView(definition);
+            }
+        }
+        Topology topology = builder.build(config);
+        Map<String, List<String>> viewsByTopic = new LinkedHashMap<>();
+        Map<String, String> sourceNodes = new LinkedHashMap<>();
+        topics.forEach((name, use) -> {
+            viewsByTopic.put(name, List.copyOf(use.views));
+            sourceNodes.put(use.sourceName(), name);
+        });
+        return new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames), viewsByTopic, sourceNodes);
+    }
+
+    private void register(DefinitionImpl<Object, Object> definition, Map<String, DefinitionImpl<Object, Object>> all,
+                          boolean explicit) {
+        DefinitionImpl<Object, Object> known = all.get(definition.name());
+        if (known != null) {
+            if (known == definition || !explicit && known.equals(definition)) {
+                return;
+            }
+            throw new IllegalArgumentException("Two different views are named '" + definition.name()
+                    + "'; give each view its own name in materialize(name)");
+        }
+        all.put(definition.name(), definition);
+        lookups(definition.plan(), all);
+    }
+
+    private void lookups(Plan plan, Map<String, DefinitionImpl<Object, Object>> all) {
+        for (Plan child : Plans.children(plan)) {
+            lookups(child, all);
+        }
+        if (plan instanceof Plan.Lookup lookup) {
+            register(lookup.global(), all, false);
+        }
+    }
+
+    private void collectTopics(String view, Plan plan, DefinitionImpl<Object, Object> definition) {
+        for (Plan child : Plans.children(plan)) {
+            collectTopics(view, child, definition);
+        }
+        if (plan instanceof Plan.Source source) {
+            Topic<Object, Object> topic = source.topic();
+            TopicUse use = topics.computeIfAbsent(topic.name(), name -> new TopicUse(topic));
+            if (use.topic != topic && (use.topic.keySerde().getClass() != topic.keySerde().getClass()
+                    || use.topic.valueSerde().getClass() != topic.valueSerde().getClass())) {
+                throw new IllegalArgumentException("View '" + view + "' reads topic '" + topic.name()
+                        + "' with other serdes than another view does; describe each topic once with Topic.of"
+                        + " and share that value");
+            }
+            if (!use.views.contains(view)) {
+                use.views.add(view);
+            }
+            if (definition.isGlobal()) {
+                use.globalView = view;
+            } else if (source.isTable()) {
+                use.asTable = true;
+                if (plan == definition.plan() && use.bareView == null) {
+                    use.bareView = view;
+                }
+            } else {
+                use.asStream = true;
+            }
+            if (use.globalView != null && (use.asTable || use.asStream)) {
+                throw new IllegalArgumentException("Topic '" + topic.name() + "' feeds the global view '"
+                        + use.globalView + "' and also view '" + (use.globalView.equals(view) ? use.views.get(0) : view)
+                        + "'; Kafka Streams reads a topic either globally or partitioned, not both. Read the"
+                        + " global view with lookup(), or make the other view read the topic non-globally only");
+            }
+        }
+    }
+
+    private void globalTable(DefinitionImpl<Object, Object> definition) {
+        Topic<Object, Object> topic = ((Plan.Source) definition.plan()).topic();
+        GlobalKTable<Object, Object> table = builder.globalTable(topic.name(),
+                Consumed.with(topic.keySerde(), topic.valueSerde()).withName(topics.get(topic.name()).sourceName()),
+                materialized(definition.name(), topic.keySerde(), topic.valueSerde()));
+        globals.put(definition.name(), table);
+        storeNames.put(definition.name(), definition.name());
+    }
+
+    private void compileView(DefinitionImpl<Object, Object> definition) {
+        Names names = new Names(definition.name());
+        Plan plan = definition.plan();
+        if (plan instanceof Plan.Source source) {
+            table(source);
+            storeNames.put(definition.name(), topics.get(source.topic().name()).tableStoreName());
+        } else {
+            table(plan, names, materialized(definition.name(), plan.keySerde(), plan.valueSerde()));
+            storeNames.put(definition.name(), definition.name());
+        }
+    }
+
+    private KTable<Object, Object> table(Plan.Source source) {
+        TopicUse use = topics.get(source.topic().name());
+        return tables.computeIfAbsent(use.topic.name(), name -> {
+            Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> store =
+                    materialized(use.tableStoreName(), use.topic.keySerde(), use.topic.valueSerde());
+            if (use.asStream) {
+                return stream(source).toTable(Named.as(use.sourceName() + ".table"), store);
+            }
+            return builder.table(name, consumed(use), store);
+        });
+    }
+
+    private KStream<Object, Object> stream(Plan.Source source) {
+        TopicUse use = topics.get(source.topic().name());
+        return streams.computeIfAbsent(use.topic.name(), name -> builder.stream(name, consumed(use)));
+    }
+
+    private static Consumed<Object, Object> consumed(TopicUse use) {
+        return Consumed.with(use.topic.keySerde(), use.topic.valueSerde()).withName(use.sourceName());
+    }
+
+    /**
+     * Compiles a table-valued step. {@code terminal} materialises the step as the view's store when
+     * the step is the view itself; otherwise the step carries only its serdes.
+     */
+    private KTable<Object, Object> table(Plan plan, Names names,
+                                         Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
+        if (plan instanceof Plan.Source source) {
+            return table(source);
+        } else if (plan instanceof Plan.Filter filter) {
+            KTable<Object, Object> parent = table(filter.parent(), names, null);
+            return parent.filter(filter.predicate()::test, names.named(filter), orCarry(terminal, plan));
+        } else if (plan instanceof Plan.MapValues map) {
+            KTable<Object, Object> parent = table(map.parent(), names, null);
+            return parent.mapValues(map.mapper()::apply, names.named(map), orCarry(terminal, plan));
+        } else if (plan instanceof Plan.Join join) {
+            return join(join, names, terminal);
+        } else if (plan instanceof Plan.Lookup lookup) {
+            return lookupTable(lookup, names, terminal);
+        } else if (plan instanceof Plan.Rekey rekey) {
+            return rekey(rekey, names, terminal);
+        } else {
+            Aggregate aggregate = (Aggregate) plan;
+            return aggregate.parent().isTable() ? aggregateTable(aggregate, names, terminal)
+                    : aggregateStream(aggregate, names, terminal);
+        }
+    }
+
+    private KStream<Object, Object> stream(Plan plan, Names names) {
+        if (plan instanceof Plan.Source source) {
+            return stream(source);
+        } else if (plan instanceof Plan.Filter filter) {
+            return stream(filter.parent(), names).filter(filter.predicate()::test, names.named(filter));
+        } else if (plan instanceof Plan.MapValues map) {
+            return stream(map.parent(), names).mapValues(map.mapper()::apply, names.named(map));
+        } else {
+            Plan.Lookup lookup = (Plan.Lookup) plan;
+            KStream<Object, Object> parent = stream(lookup.parent(), names);
+            return parent.join(globals.get(lookup.global().name()),
+                    (key, value) -> lookup.keyOf().apply(value),
+                    (value, found) -> lookup.joiner().apply(value, found), names.named(lookup));
+        }
+    }
+
+    private KTable<Object, Object> join(Plan.Join join, Names names,
+                                        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
+        KTable<Object, Object> left = table(join.left(), names, null);
+        KTable<Object, Object> right = table(join.right(), names, null);
+        String name = names.next(join);
+        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> result = orCarry(terminal, join);
+        BiFunction<Object, Object, Object> joiner = join.joiner();
+        if (join.foreignKey() == null) {
+            return join.isLeftJoin()
+                    ? left.leftJoin(right, joiner::apply, Named.as(name), result)
+                    : left.join(right, joiner::apply, Named.as(name), result);
+        }
+        TableJoined<Object, Object> joined = TableJoined.as(name);
+        return join.isLeftJoin()
+                ? left.leftJoin(right, join.foreignKey(), joiner::apply, joined, result)
+                : left.join(right, join.foreignKey(), joiner::apply, joined, result);
+    }
+
+    private KTable<Object, Object> lookupTable(Plan.Lookup lookup, Names names,
+                                               Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
+        KTable<Object, Object> parent = table(lookup.parent(), names, null);
+        String name = names.next(lookup);
+        String globalStore = lookup.global().name();
+        return parent.toStream(Named.as(name + "-changes"))
+                .processValues(() -> new LookupProcessor(globalStore, lookup.keyOf(), lookup.joiner()), Named.as(name))
+                .toTable(Named.as(name + "-table"),
+                        terminal != null ? terminal : materialized(name, lookup.keySerde(), lookup.valueSerde()));
+    }
+
+    private KTable<Object, Object> rekey(Plan.Rekey rekey, Names names,
+                                         Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
+        Plan parentPlan = rekey.parent();
+        KTable<Object, Object> parent = table(parentPlan, names, null);
+        String name = names.next(rekey);
+        org.apache.kafka.common.serialization.Serializer<Object> oldKeys = parentPlan.keySerde().serializer();
+        Serde<Object> tagged = erase(Aggregates.taggedSerde(parentPlan.valueSerde()));
+        Serde<Object> candidates = erase(Aggregates.candidatesSerde(parentPlan.valueSerde()));
+        return parent
+                .groupBy((key, value) -> KeyValue.pair(rekey.keyOf().apply(value),
+                                (Object) new Tagged(Bytes.wrap(oldKeys.serialize(null, key)), value)),
+                        Grouped.with(name, rekey.keySerde(), tagged))
+                .aggregate(() -> Candidates.EMPTY,
+                        (key, row, all) -> ((Candidates) all).with((Tagged) row),
+                        (key, row, all) -> ((Candidates) all).without((Tagged) row),
+                        Named.as(name + "-candidates"), materialized(name + "-candidates", rekey.keySerde(), candidates))
+                .filter((key, all) -> !((Candidates) all).rows().isEmpty(), Named.as(name + "-non-empty"))
+                .mapValues(all -> ((Candidates) all).first(), Named.as(name + "-first"), orCarry(terminal, rekey));
+    }
+
+    private KTable<Object, Object> aggregateTable(Aggregate aggregate, Names names,
+                                                  Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
+        Plan parentPlan = aggregate.parent();
+        KTable<Object, Object> parent = table(parentPlan, names, null);
+        String name = names.next(aggregate);
+        var grouped = parent.groupBy((key, value) -> KeyValue.pair(aggregate.keyOf().apply(value), value),
+                Grouped.with(name + "-by", aggregate.keySerde(), parentPlan.valueSerde()));
+        if (aggregate.kind() == AggregateKind.COUNT) {
+            Materialized<Object, Long, KeyValueStore<Bytes, byte[]>> store =
+                    erase(materialized(name, aggregate.keySerde(), erase(Serdes.Long())));
+            KTable<Object, Object> counts = erase(grouped.count(Named.as(name), store));
+            return counts.filter((key, count) -> (Long) count > 0, Named.as(name + "-non-empty"), orCarry(terminal, aggregate));
+        }
+        BiFunction<Object, Object, Object> adder = aggregate.adder();
+        BiFunction<Object, Object, Object> subtractor = aggregate.subtractor();
+        BiFunction<Object, Object, Object> start = aggregate.kind() == AggregateKind.REDUCE
+                ? (agg, row) -> agg == null ? row : adder.apply(agg, row)
+                : (agg, row) -> adder.apply(agg == null ? aggregate.initializer().get() : agg, row);
+        Serde<Object> counted = erase(Aggregates.countedSerde(aggregate.valueSerde()));
+        return grouped.aggregate(() -> Counted.EMPTY,
+                        (key, row, agg) -> ((Counted) agg).add(row, start),
+                        (key, row, agg) -> ((Counted) agg).remove(row, subtractor),
+                        Named.as(name), materialized(name, aggregate.keySerde(), counted))
+                .filter((key, agg) -> ((Counted) agg).count() > 0, Named.as(name + "-non-empty"))
+                .mapValues(agg -> ((Counted) agg).value(), Named.as(name + "-value"), orCarry(terminal, aggregate));
+    }
+
+    private KTable<Object, Object> aggregateStream(Aggregate aggregate, Names names,
+                                                   Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
+        Plan parentPlan = aggregate.parent();
+        KStream<Object, Object> parent = stream(parentPlan, names);
+        String name = names.next(aggregate);
+        KGroupedStream<Object, Object> grouped = parent.groupBy((key, value) -> aggregate.keyOf().apply(value),
+                Grouped.with(name + "-by", aggregate.keySerde(), parentPlan.valueSerde()));
+        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> store =
+                terminal != null ? terminal : materialized(name, aggregate.keySerde(), aggregate.valueSerde());
+        switch (aggregate.kind()) {
+            case COUNT:
+                Materialized<Object, Long, KeyValueStore<Bytes, byte[]>> counts = erase(store);
+                return erase(grouped.count(Named.as(name), counts));
+            case REDUCE:
+                return grouped.reduce(aggregate.adder()::apply, Named.as(name), store);
+            case LATEST:
+                return grouped.reduce((older, newer) -> newer, Named.as(name), store);
+            default:
+                return grouped.aggregate(aggregate.initializer()::get,
+                        (key, row, agg) -> aggregate.adder().apply(agg, row), Named.as(name), store);
+        }
+    }
+
+    private static Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> orCarry(
+            Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal, Plan plan) {
+        // An unnamed Materialized stores nothing; it only tells Kafka Streams the step's serdes.
+        return terminal != null ? terminal : Materialized.with(plan.keySerde(), plan.valueSerde());
+    }
+
+    private static Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> materialized(
+            String storeName, Serde<Object> keySerde, Serde<Object> valueSerde) {
+        return Materialized.<Object, Object, KeyValueStore<Bytes, byte[]>>as(storeName)
+                .withKeySerde(keySerde).withValueSerde(valueSerde);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T erase(Object value) {
+        return (T) value;
+    }
+
+    /** Hands out the names of one view's steps: {@code <view>.<operator>-<position>}. */
+    private static final class Names {
+        private final String view;
+        private int position;
+
+        Names(String view) {
+            this.view = view;
+        }
+
+        String next(Plan step) {
+            return view + "." + step.operator() + "-" + ++position;
+        }
+
+        Named named(Plan step) {
+            return Named.as(next(step));
+        }
+    }
+}

@@ -1,0 +1,104 @@
+package dev.unbundled.internal;
+
+import dev.unbundled.ViewDefinition;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The one implementation of {@link ViewDefinition}: a name and a plan.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
+    private static final Pattern LEGAL_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,180}");
+
+    private final String name;
+    private final Plan plan;
+    private final boolean isGlobal;
+
+    private DefinitionImpl(String name, Plan plan, boolean isGlobal) {
+        this.name = name;
+        this.plan = plan;
+        this.isGlobal = isGlobal;
+    }
+
+    /**
+     * Names a plan, checking the name and the serdes the plan needs.
+     *
+     * @param name the view's name
+     * @param plan the view's query
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the definition
+     */
+    public static <K, V> ViewDefinition<K, V> of(String name, Plan plan) {
+        Objects.requireNonNull(name, "name");
+        if (!LEGAL_NAME.matcher(name).matches() || name.equals("source")) {
+            throw new IllegalArgumentException("'" + name + "' is not a legal view name: use 1 to 180 letters,"
+                    + " digits, '_' and '-' (it names stores and topics), and not the reserved word 'source'");
+        }
+        Plans.requireSerdes(name, plan);
+        return new DefinitionImpl<>(name, plan, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    static DefinitionImpl<Object, Object> erase(DefinitionImpl<?, ?> definition) {
+        return (DefinitionImpl<Object, Object>) definition;
+    }
+
+    /** @return the view's query */
+    public Plan plan() {
+        return plan;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Serde<K> keySerde() {
+        return (Serde<K>) plan.keySerde();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Serde<V> valueSerde() {
+        return (Serde<V>) plan.valueSerde();
+    }
+
+    @Override
+    public boolean isGlobal() {
+        return isGlobal;
+    }
+
+    @Override
+    public ViewDefinition<K, V> global() {
+        if (!(plan instanceof Plan.Source source) || !source.isTable()) {
+            throw new IllegalStateException("View '" + name + "' cannot be global: a global view is a topic read"
+                    + " as a table, unchanged (View.from(topic).materialize(name).global()); filter or map where"
+                    + " you read it instead");
+        }
+        return isGlobal ? this : new DefinitionImpl<>(name, plan, true);
+    }
+
+    @Override
+    public Topology topology() {
+        return Compiler.compile(List.of(this), StreamsDefaults.topologyConfig()).topology();
+    }
+
+    @Override
+    public String describe() {
+        return topology().describe().toString();
+    }
+
+    @Override
+    public String toString() {
+        return "ViewDefinition[" + name + (isGlobal ? ", global" : "") + "]";
+    }
+}

@@ -1,0 +1,177 @@
+package dev.unbundled.internal;
+
+import dev.unbundled.ReadOnlyView;
+import dev.unbundled.ViewStatus;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * A {@link ReadOnlyView} over a key-value store, wherever the store lives. It checks arguments, turns
+ * Kafka Streams' store exceptions into {@link dev.unbundled.ViewNotReadyException} and closes store
+ * iterators with the streams that hold them.
+ *
+ * @param <K> the key type
+ * @param <V> the value type
+ */
+public final class StoreView<K, V> implements ReadOnlyView<K, V> {
+    private final String name;
+    private final ViewHost host;
+    private final Serializer<K> keySerializer;
+
+    /**
+     * @param name the view's name
+     * @param host where the view's store lives
+     * @param keySerializer the view's own key serializer, to compare range bounds as the store does
+     */
+    public StoreView(String name, ViewHost host, Serializer<K> keySerializer) {
+        this.name = name;
+        this.host = host;
+        this.keySerializer = keySerializer;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Optional<V> get(K key) {
+        requireKey(key, "key");
+        return Optional.ofNullable(read(() -> store().get(key)));
+    }
+
+    @Override
+    public Map<K, V> getAll(Collection<? extends K> keys) {
+        Objects.requireNonNull(keys, () -> "View '" + name + "': keys must not be null");
+        keys.forEach(key -> requireKey(key, "every key"));
+        return read(() -> {
+            ReadOnlyKeyValueStore<K, V> store = store();
+            Map<K, V> found = new LinkedHashMap<>();
+            for (K key : keys) {
+                V value = store.get(key);
+                if (value != null) {
+                    found.put(key, value);
+                }
+            }
+            return found;
+        });
+    }
+
+    @Override
+    public Stream<Map.Entry<K, V>> range(K from, K to) {
+        requireKey(from, "from");
+        requireKey(to, "to");
+        Bytes low = Bytes.wrap(keySerializer.serialize(null, from));
+        Bytes high = Bytes.wrap(keySerializer.serialize(null, to));
+        if (low.compareTo(high) > 0) {
+            throw new IllegalArgumentException("View '" + name + "': range from '" + from + "' to '" + to
+                    + "' is reversed (keys are ordered by their serialised bytes); swap the bounds");
+        }
+        return scan(() -> store().range(from, to));
+    }
+
+    @Override
+    public Stream<Map.Entry<K, V>> all() {
+        return scan(() -> store().all());
+    }
+
+    @Override
+    public Stream<Map.Entry<K, V>> prefixScan(K prefix) {
+        requireKey(prefix, "prefix");
+        return prefixScan(prefix, keySerializer);
+    }
+
+    @Override
+    public <P> Stream<Map.Entry<K, V>> prefixScan(P prefix, Serializer<P> prefixSerializer) {
+        Objects.requireNonNull(prefix, () -> "View '" + name + "': prefix must not be null");
+        Objects.requireNonNull(prefixSerializer, () -> "View '" + name + "': prefixSerializer must not be null");
+        return scan(() -> store().prefixScan(prefix, prefixSerializer));
+    }
+
+    @Override
+    public long approximateCount() {
+        return read(() -> store().approximateNumEntries());
+    }
+
+    @Override
+    public ViewStatus status() {
+        return host.status(name);
+    }
+
+    @Override
+    public ReadOnlyView<K, V> awaitReady(Duration timeout) {
+        Objects.requireNonNull(timeout, () -> "View '" + name + "': timeout must not be null");
+        host.awaitReady(name, timeout);
+        return this;
+    }
+
+    @Override
+    public String toString() {
+        return "ReadOnlyView[" + name + "]";
+    }
+
+    @SuppressWarnings("unchecked")
+    private ReadOnlyKeyValueStore<K, V> store() {
+        return (ReadOnlyKeyValueStore<K, V>) (ReadOnlyKeyValueStore<?, ?>) host.store(name);
+    }
+
+    private void requireKey(Object key, String what) {
+        if (key == null) {
+            throw new NullPointerException("View '" + name + "': " + what + " must not be null; a view has no null keys");
+        }
+    }
+
+    private <T> T read(Supplier<T> read) {
+        try {
+            return read.get();
+        } catch (InvalidStateStoreException e) {
+            throw host.notReady(name, e);
+        }
+    }
+
+    private Stream<Map.Entry<K, V>> scan(Supplier<KeyValueIterator<K, V>> open) {
+        KeyValueIterator<K, V> iterator = read(open);
+        Spliterator<Map.Entry<K, V>> rows = Spliterators.spliteratorUnknownSize(new Rows(iterator),
+                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
+        return StreamSupport.stream(rows, false).onClose(iterator::close);
+    }
+
+    /** A store iterator as a plain iterator of entries, translating store exceptions on the way. */
+    private final class Rows implements java.util.Iterator<Map.Entry<K, V>> {
+        private final KeyValueIterator<K, V> iterator;
+
+        Rows(KeyValueIterator<K, V> iterator) {
+            this.iterator = iterator;
+        }
+
+        @Override
+        public boolean hasNext() {
+            return read(iterator::hasNext);
+        }
+
+        @Override
+        public Map.Entry<K, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            KeyValue<K, V> row = read(iterator::next);
+            return Map.entry(row.key, row.value);
+        }
+    }
+}

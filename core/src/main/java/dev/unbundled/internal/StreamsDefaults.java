@@ -1,0 +1,42 @@
+package dev.unbundled.internal;
+
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
+
+/** The Kafka Streams settings every Unbundled topology runs with, in the runtime and in the testkit. */
+public final class StreamsDefaults {
+    /** The config key under which the {@link DeadLetterRouter} instance reaches the handlers. */
+    public static final String DEAD_LETTER_ROUTER = "unbundled.dead.letter.router";
+
+    private StreamsDefaults() {
+    }
+
+    /** @return the settings that shape the topology itself */
+    public static Properties topologyConfig() {
+        Properties config = new Properties();
+        // a source table's store is restored from its own topic: no changelog copy of every input
+        config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
+        // a generated name would change when views are added, and state would silently not be found again
+        config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        return config;
+    }
+
+    /**
+     * @param applicationId the Kafka Streams application id
+     * @param router where bad records go
+     * @return the full settings for running compiled views
+     */
+    public static Properties streamsConfig(String applicationId, DeadLetterRouter router) {
+        Properties config = topologyConfig();
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        // global views get the same dead-letter handling as the rest; Kafka 5.0 makes this the default
+        config.put("processing.exception.handler.global.enabled", true);
+        config.put(DEAD_LETTER_ROUTER, router);
+        return config;
+    }
+}

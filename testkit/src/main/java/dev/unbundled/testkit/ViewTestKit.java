@@ -1,0 +1,214 @@
+package dev.unbundled.testkit;
+
+import dev.unbundled.DeadLetter;
+import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Topic;
+import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewStatus;
+import dev.unbundled.internal.CompiledViews;
+import dev.unbundled.internal.Compiler;
+import dev.unbundled.internal.DeadLetterRouter;
+import dev.unbundled.internal.DefinitionImpl;
+import dev.unbundled.internal.StoreView;
+import dev.unbundled.internal.StreamsDefaults;
+import dev.unbundled.internal.ViewHost;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Runs view definitions on Kafka Streams' {@link TopologyTestDriver}: no broker, no threads, every
+ * record processed before {@code pipe} returns. Views read through {@link #view} are the same
+ * {@link ReadOnlyView} a {@code ViewRuntime} hands out, so tests exercise the real read path.
+ *
+ * <pre>{@code
+ * try (ViewTestKit kit = ViewTestKit.of(ORDER_NOTES)) {
+ *     kit.input(PRODUCTS).pipe("p-1", new Product("p-1", "Lamp"));
+ *     kit.input(ORDERS).pipe("o-1", new Order("p-1", 2));
+ *     assertThat(kit.view(ORDER_NOTES)).containsEntry("o-1", new OrderNote("o-1", "Lamp", 2));
+ * }
+ * }</pre>
+ *
+ * <p>Not thread-safe: drive it from the test's thread. Close it to release the driver's state.
+ */
+public final class ViewTestKit implements AutoCloseable {
+    /** The application id the driver runs under; dead-letter topics are named after it. */
+    public static final String APPLICATION_ID = "unbundled-test";
+
+    private final CompiledViews views;
+    private final DeadLetterRouter deadLetters;
+    private final TopologyTestDriver driver;
+    private final Path stateDir;
+    private final Map<String, TestInput<?, ?>> inputs = new ConcurrentHashMap<>();
+    private final Map<String, TestOutputTopic<byte[], byte[]>> deadLetterTopics = new ConcurrentHashMap<>();
+    private final Host host = new Host();
+    private volatile boolean closed;
+
+    private ViewTestKit(List<DefinitionImpl<?, ?>> definitions) {
+        try {
+            stateDir = Files.createTempDirectory("unbundled-testkit");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a state directory for the test driver", e);
+        }
+        Properties config = StreamsDefaults.topologyConfig();
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        views = Compiler.compile(definitions, config);
+        deadLetters = new DeadLetterRouter(APPLICATION_ID, views);
+        config.putAll(StreamsDefaults.streamsConfig(APPLICATION_ID, deadLetters));
+        driver = new TopologyTestDriver(views.topology(), config);
+    }
+
+    /**
+     * Starts a test driver running the given views, with the global views they look up.
+     *
+     * @param definitions the views to run
+     * @return the kit; close it
+     * @throws NullPointerException if a definition is null
+     * @throws IllegalArgumentException if no definition is given or two views share a name
+     */
+    public static ViewTestKit of(ViewDefinition<?, ?>... definitions) {
+        Objects.requireNonNull(definitions, "definitions");
+        if (definitions.length == 0) {
+            throw new IllegalArgumentException("ViewTestKit.of() needs at least one view definition");
+        }
+        List<DefinitionImpl<?, ?>> all = new ArrayList<>();
+        Arrays.stream(definitions).forEach(d -> all.add((DefinitionImpl<?, ?>) Objects.requireNonNull(d, "definition")));
+        return new ViewTestKit(all);
+    }
+
+    /**
+     * The input side of a topic: pipe records and deletes into the views that read it.
+     *
+     * @param topic a topic one of the views reads
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the topic's input, the same each time
+     * @throws IllegalArgumentException if no view reads the topic
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> TestInput<K, V> input(Topic<K, V> topic) {
+        Objects.requireNonNull(topic, "topic");
+        requireOpen();
+        if (!views.viewsByTopic().containsKey(topic.name())) {
+            throw new IllegalArgumentException("No view of this kit reads topic '" + topic.name() + "'; it reads "
+                    + views.viewsByTopic().keySet());
+        }
+        return (TestInput<K, V>) inputs.computeIfAbsent(topic.name(), name -> new TestInput<>(topic,
+                driver.createInputTopic(name, topic.keySerde().serializer(), topic.valueSerde().serializer()),
+                driver.createInputTopic(name, new ByteArraySerializer(), new ByteArraySerializer())));
+    }
+
+    /**
+     * Reads a view, exactly as a {@code ViewRuntime} would hand it out. Always {@code READY}.
+     *
+     * @param definition a view of this kit, or a global view one of them looks up
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the view
+     * @throws IllegalArgumentException if the kit does not run the view
+     */
+    public <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition) {
+        Objects.requireNonNull(definition, "definition");
+        requireOpen();
+        views.definition(definition.name());
+        return new StoreView<>(definition.name(), host, definition.keySerde().serializer());
+    }
+
+    /**
+     * Reads the records that went to a view's dead-letter topic since the last call.
+     *
+     * @param definition a view of this kit
+     * @return the new dead letters, oldest first
+     * @throws IllegalArgumentException if the kit does not run the view
+     */
+    public List<DeadLetter> deadLetters(ViewDefinition<?, ?> definition) {
+        Objects.requireNonNull(definition, "definition");
+        requireOpen();
+        views.definition(definition.name());
+        String topic = deadLetters.topicOf(definition.name());
+        TestOutputTopic<byte[], byte[]> output = deadLetterTopics.computeIfAbsent(topic,
+                name -> driver.createOutputTopic(name, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        List<DeadLetter> letters = new ArrayList<>();
+        output.readRecordsToList().forEach(r -> letters.add(DeadLetter.of(r.headers(), r.key(), r.value())));
+        return letters;
+    }
+
+    /** @return how many records went to each view's dead-letter topic, by view name */
+    public Map<String, Long> deadLetterCounts() {
+        return deadLetters.counts();
+    }
+
+    /** @return the compiled topology's description, to print when a test needs to know the shape */
+    public String describe() {
+        return views.topology().describe().toString();
+    }
+
+    /** Closes the driver and deletes its state. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            driver.close();
+        } finally {
+            try {
+                Utils.delete(stateDir.toFile());
+            } catch (IOException e) {
+                throw new UncheckedIOException("Cannot delete the test driver's state in " + stateDir, e);
+            }
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("This ViewTestKit has been closed; create a new one");
+        }
+    }
+
+    /** The driver as a view host: always ready while open. */
+    private final class Host implements ViewHost {
+        @Override
+        public ReadOnlyKeyValueStore<Object, Object> store(String view) {
+            if (closed) {
+                throw new IllegalStateException("View '" + view + "' belongs to a closed ViewTestKit; create a new one");
+            }
+            return new UntimestampedStore(driver.getTimestampedKeyValueStore(views.storeNames().get(view)));
+        }
+
+        @Override
+        public ViewStatus status(String view) {
+            return new ViewStatus(view, closed ? ViewStatus.State.CLOSED : ViewStatus.State.READY);
+        }
+
+        @Override
+        public void awaitReady(String view, Duration timeout) {
+            store(view);
+        }
+
+        @Override
+        public RuntimeException notReady(String view, RuntimeException cause) {
+            return new ViewNotReadyException(view, status(view).state(), "View '" + view + "' cannot be read: "
+                    + cause.getMessage(), cause);
+        }
+    }
+}
