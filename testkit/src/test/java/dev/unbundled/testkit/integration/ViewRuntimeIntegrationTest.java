@@ -1,0 +1,252 @@
+package dev.unbundled.testkit.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.unbundled.DeadLetter;
+import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Topic;
+import dev.unbundled.View;
+import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewException;
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewRuntime;
+import dev.unbundled.ViewStatus;
+import dev.unbundled.serde.Json;
+import dev.unbundled.testkit.EmbeddedKafka;
+import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The runtime on a real single-node KRaft broker: real topics, real consumer groups, real restarts. */
+class ViewRuntimeIntegrationTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final AtomicInteger RUN = new AtomicInteger();
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    record Order(String productId, int quantity) {
+    }
+
+    record Product(String name) {
+    }
+
+    record OrderNote(String product, int quantity) {
+        OrderNote(Order order, Product product) {
+            this(product.name(), order.quantity());
+        }
+    }
+
+    private final List<ViewRuntime> runtimes = new ArrayList<>();
+    private KafkaProducer<byte[], byte[]> producer;
+    private Topic<String, Order> orders;
+    private Topic<String, Product> products;
+    private ViewDefinition<String, OrderNote> notes;
+    private String applicationId;
+
+    @TempDir
+    Path stateDir;
+
+    @BeforeEach
+    void createTopicsAndView() {
+        int run = RUN.incrementAndGet();
+        EmbeddedKafka kafka = KAFKA.kafka();
+        orders = Topic.of("orders-" + run, Serdes.String(), Json.serde(Order.class));
+        products = Topic.of("products-" + run, Serdes.String(), Json.serde(Product.class));
+        kafka.createTopics(3, orders.name(), products.name());
+        notes = View.from(orders)
+                .join(View.from(products), Order::productId, OrderNote::new)
+                .materialize("order-notes", Json.serde(OrderNote.class));
+        applicationId = "integration-" + run;
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+    }
+
+    @AfterEach
+    void closeEverything() {
+        runtimes.forEach(ViewRuntime::close);
+        producer.close();
+    }
+
+    @Test
+    void orderNotes_productRenamed_everyNoteChanges() {
+        ReadOnlyView<String, OrderNote> view = start().view(notes).awaitReady(PATIENCE);
+        send(products, "p-1", new Product("Lamp"));
+        send(orders, "o-1", new Order("p-1", 2));
+        send(orders, "o-2", new Order("p-1", 3));
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(view.getAll(List.of("o-1", "o-2")))
+                .containsExactly(Map.entry("o-1", new OrderNote("Lamp", 2)), Map.entry("o-2", new OrderNote("Lamp", 3))));
+
+        send(products, "p-1", new Product("Desk lamp"));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(view.getAll(List.of("o-1", "o-2")))
+                .containsExactly(Map.entry("o-1", new OrderNote("Desk lamp", 2)),
+                        Map.entry("o-2", new OrderNote("Desk lamp", 3))));
+        assertThat(view.status().state()).isEqualTo(ViewStatus.State.READY);
+    }
+
+    @Test
+    void poisonRecord_goesToDeadLetterTopicWithCoordinates_goodRecordsStillArrive() throws Exception {
+        ViewRuntime runtime = start();
+        ReadOnlyView<String, OrderNote> view = runtime.view(notes).awaitReady(PATIENCE);
+        send(products, "p-1", new Product("Lamp"));
+        long poisonOffset = producer.send(new ProducerRecord<>(orders.name(), 0, bytes("o-bad"), bytes("{not json")))
+                .get().offset();
+        send(orders, "o-1", new Order("p-1", 1));
+
+        await().atMost(PATIENCE).until(() -> view.get("o-1").isPresent());
+        List<DeadLetter> letters = readDeadLetters(runtime.deadLetterTopic(notes), 1);
+        assertThat(letters).singleElement().satisfies(letter -> {
+            assertThat(letter.view()).isEqualTo("order-notes");
+            assertThat(letter.sourceTopic()).isEqualTo(orders.name());
+            assertThat(letter.sourcePartition()).isZero();
+            assertThat(letter.sourceOffset()).isEqualTo(poisonOffset);
+            assertThat(letter.exceptionClass()).isEqualTo("org.apache.kafka.common.errors.SerializationException");
+            assertThat(letter.valueAsString()).isEqualTo("{not json");
+        });
+        assertThat(runtime.deadLetters()).containsEntry("order-notes", 1L);
+        assertThat(runtime.deadLetterTopic(notes)).isEqualTo(applicationId + ".order-notes.dlq");
+    }
+
+    @Test
+    void restart_sameApplicationAndStateDir_resumesFromCommittedPositions() {
+        ViewRuntime first = start();
+        ReadOnlyView<String, OrderNote> before = first.view(notes).awaitReady(PATIENCE);
+        send(products, "p-1", new Product("Lamp"));
+        producerSend(orders.name(), "o-bad", "{not json");
+        send(orders, "o-1", new Order("p-1", 1));
+        await().atMost(PATIENCE).until(() -> before.get("o-1").isPresent());
+        first.close();
+        send(orders, "o-2", new Order("p-1", 2));
+
+        ViewRuntime second = start();
+        ReadOnlyView<String, OrderNote> after = second.view(notes).awaitReady(PATIENCE);
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(after.getAll(List.of("o-1", "o-2"))).containsExactly(
+                Map.entry("o-1", new OrderNote("Lamp", 1)), Map.entry("o-2", new OrderNote("Lamp", 2))));
+        // the poison record was consumed before the restart: a runtime that started over would meet it again
+        assertThat(second.deadLetters()).containsEntry("order-notes", 0L);
+    }
+
+    @Test
+    void view_afterClose_failsNamingTheView() {
+        ViewRuntime runtime = start();
+        ReadOnlyView<String, OrderNote> view = runtime.view(notes);
+        runtime.close();
+
+        assertThat(view.status().state()).isEqualTo(ViewStatus.State.CLOSED);
+        assertThatThrownBy(() -> view.get("o-1")).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("order-notes").hasMessageContaining("closed");
+        assertThatThrownBy(() -> runtime.view(notes)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void view_notRegistered_failsNamingTheView() {
+        ViewRuntime runtime = start();
+        ViewDefinition<String, Order> other = View.from(orders).materialize("all-orders");
+
+        assertThatThrownBy(() -> runtime.view(other)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("all-orders").hasMessageContaining("builder.view");
+    }
+
+    @Test
+    void start_inputTopicMissing_failsNamingTopicAndView() {
+        Topic<String, Order> missing = Topic.of("no-such-topic", Serdes.String(), Json.serde(Order.class));
+        ViewDefinition<String, Order> view = View.from(missing).materialize("orphan");
+
+        assertThatThrownBy(() -> ViewRuntime.builder().applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir).view(view).start())
+                .isInstanceOf(ViewException.class)
+                .hasMessageContaining("no-such-topic").hasMessageContaining("orphan");
+    }
+
+    @Test
+    void get_beforeReady_answersOrRefusesWithViewNotReady_neverAStoreException() {
+        for (int i = 0; i < 50; i++) {
+            send(orders, "o-" + i, new Order("p-1", i));
+        }
+        ViewRuntime runtime = start();
+        ReadOnlyView<String, OrderNote> view = runtime.view(notes);
+        List<Throwable> refusals = new ArrayList<>();
+        await().atMost(PATIENCE).until(() -> {
+            try {
+                view.get("o-1");
+                return true;
+            } catch (RuntimeException e) {
+                refusals.add(e);
+                return false;
+            }
+        });
+        assertThat(refusals).allSatisfy(e -> assertThat(e).isInstanceOf(ViewNotReadyException.class)
+                .hasMessageContaining("order-notes"));
+    }
+
+    private ViewRuntime start() {
+        ViewRuntime runtime = ViewRuntime.builder()
+                .applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers())
+                .stateDir(stateDir)
+                .view(notes)
+                .start();
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    private <V> void send(Topic<String, V> topic, String key, V value) {
+        producerSend(topic.name(), key, new String(topic.valueSerde().serializer().serialize(topic.name(), value),
+                StandardCharsets.UTF_8));
+    }
+
+    private void producerSend(String topic, String key, String value) {
+        try {
+            producer.send(new ProducerRecord<>(topic, bytes(key), bytes(value))).get();
+        } catch (Exception e) {
+            throw new AssertionError("Could not produce to " + topic, e);
+        }
+    }
+
+    private List<DeadLetter> readDeadLetters(String topic, int expected) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.kafka().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader-" + RUN.incrementAndGet(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            consumer.subscribe(List.of(topic));
+            List<DeadLetter> letters = new ArrayList<>();
+            await().atMost(PATIENCE).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                    letters.add(DeadLetter.of(r.headers(), r.key(), r.value()));
+                }
+                return letters.size() >= expected;
+            });
+            return letters;
+        }
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+}
