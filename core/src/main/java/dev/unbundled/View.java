@@ -247,6 +247,7 @@ public final class View<K, V> {
      * @param valueSerde the serde of the values
      * @return this view with its value serde known
      * @throws NullPointerException if the serde is null
+     * @throws IllegalStateException if the values come unchanged from a topic, whose serde they keep
      */
     public View<K, V> withValueSerde(Serde<V> valueSerde) {
         Objects.requireNonNull(valueSerde, "valueSerde");
@@ -275,7 +276,9 @@ public final class View<K, V> {
      * @return the definition
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the name is not legal
-     * @throws IllegalStateException if an earlier step needs a serde that was not given
+     * @throws IllegalStateException if an earlier step needs a serde that was not given, or if the view's
+     *     values come unchanged from a topic (through filters and re-keys), whose serde they keep: then call
+     *     {@link #materialize(String)}
      */
     public ViewDefinition<K, V> materialize(String name, Serde<V> valueSerde) {
         return withValueSerde(valueSerde).materialize(name);

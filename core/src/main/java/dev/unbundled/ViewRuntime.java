@@ -61,7 +61,10 @@ public interface ViewRuntime extends AutoCloseable {
      */
     String deadLetterTopic(ViewDefinition<?, ?> definition);
 
-    /** Stops the views and leaves the consumer group; waits up to 30 seconds. Idempotent. */
+    /**
+     * Stops the views and leaves the consumer group, so that other instances take over this one's
+     * partitions at once; waits up to 30 seconds. Idempotent.
+     */
     @Override
     void close();
 

@@ -20,15 +20,24 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
 
     /**
      * @param view a view's name
+     * @param fix what to do when the view is not here, for the message
      * @return the definition of the view
      * @throws IllegalArgumentException if the topology has no such view
      */
-    public DefinitionImpl<Object, Object> definition(String view) {
+    public DefinitionImpl<Object, Object> definition(String view, String fix) {
         DefinitionImpl<Object, Object> definition = definitions.get(view);
         if (definition == null) {
-            throw new IllegalArgumentException("View '" + view + "' is not part of this runtime; register it with"
-                    + " builder.view(definition) before start(). Known views: " + definitions.keySet());
+            throw new IllegalArgumentException("View '" + view + "' is not part of this " + fix + ". Known views: "
+                    + definitions.keySet());
         }
         return definition;
+    }
+
+    /** @return the input topics of the global views */
+    public java.util.Set<String> globalTopics() {
+        java.util.Set<String> topics = new java.util.TreeSet<>();
+        definitions.values().stream().filter(DefinitionImpl::isGlobal)
+                .forEach(d -> topics.add(((Plan.Source) d.plan()).topic().name()));
+        return topics;
     }
 }

@@ -41,6 +41,7 @@ public final class Compiler {
     private final Map<String, TopicUse> topics = new LinkedHashMap<>();
     private final Map<String, KTable<Object, Object>> tables = new HashMap<>();
     private final Map<String, KStream<Object, Object>> streams = new HashMap<>();
+    private final Map<String, KStream<Object, Object>> events = new HashMap<>();
     private final Map<String, GlobalKTable<Object, Object>> globals = new HashMap<>();
     private final Map<String, String> storeNames = new LinkedHashMap<>();
 
@@ -139,8 +140,8 @@ public final class Compiler {
         if (plan instanceof Plan.Source source) {
             Topic<Object, Object> topic = source.topic();
             TopicUse use = topics.computeIfAbsent(topic.name(), name -> new TopicUse(topic));
-            if (use.topic != topic && (use.topic.keySerde().getClass() != topic.keySerde().getClass()
-                    || use.topic.valueSerde().getClass() != topic.valueSerde().getClass())) {
+            if (use.topic != topic && (!sameSerde(use.topic.keySerde(), topic.keySerde())
+                    || !sameSerde(use.topic.valueSerde(), topic.valueSerde()))) {
                 throw new IllegalArgumentException("View '" + view + "' reads topic '" + topic.name()
                         + "' with other serdes than another view does; describe each topic once with Topic.of"
                         + " and share that value");
@@ -164,6 +165,24 @@ public final class Compiler {
                         + "'; Kafka Streams reads a topic either globally or partitioned, not both. Read the"
                         + " global view with lookup(), or make the other view read the topic non-globally only");
             }
+        }
+    }
+
+    /**
+     * Serdes are the same when they are one object, say they are equal, or are of one class that keeps no
+     * state worth comparing (it does not override equals, as {@code Serdes.String()} does not).
+     */
+    private static boolean sameSerde(Serde<?> one, Serde<?> other) {
+        if (one == other || one.equals(other)) {
+            return true;
+        }
+        if (one.getClass() != other.getClass()) {
+            return false;
+        }
+        try {
+            return one.getClass().getMethod("equals", Object.class).getDeclaringClass() == Object.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("every class has equals(Object)", e);
         }
     }
 
@@ -205,6 +224,13 @@ public final class Compiler {
         return streams.computeIfAbsent(use.topic.name(), name -> builder.stream(name, consumed(use)));
     }
 
+    /** A topic's events: its records less the null values, which are deletes, not facts. */
+    private KStream<Object, Object> events(Plan.Source source) {
+        TopicUse use = topics.get(source.topic().name());
+        return events.computeIfAbsent(use.topic.name(),
+                name -> stream(source).filter((key, value) -> value != null, Named.as(use.sourceName() + ".events")));
+    }
+
     private static Consumed<Object, Object> consumed(TopicUse use) {
         return Consumed.with(use.topic.keySerde(), use.topic.valueSerde()).withName(use.sourceName());
     }
@@ -238,7 +264,7 @@ public final class Compiler {
 
     private KStream<Object, Object> stream(Plan plan, Names names) {
         if (plan instanceof Plan.Source source) {
-            return stream(source);
+            return events(source);
         } else if (plan instanceof Plan.Filter filter) {
             return stream(filter.parent(), names).filter(filter.predicate()::test, names.named(filter));
         } else if (plan instanceof Plan.MapValues map) {

@@ -1,5 +1,6 @@
 package dev.unbundled.internal;
 
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -38,8 +39,13 @@ public final class DeadLetterHandler
     public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                                 ConsumerRecord<byte[], byte[]> record,
                                                                 Exception exception) {
-        return DeserializationExceptionHandler.Response.resume(
-                router.deadLetters(context, record.key(), record.value(), exception));
+        List<ProducerRecord<byte[], byte[]>> letters = router.deadLetters(context, record.key(), record.value(), exception);
+        if (router.isGlobalTopic(context.topic())) {
+            // Kafka Streams 4.4 cannot send dead letters from its global thread (its context has no record collector)
+            router.deliver(letters);
+            return DeserializationExceptionHandler.Response.resume();
+        }
+        return DeserializationExceptionHandler.Response.resume(letters);
     }
 
     @Override

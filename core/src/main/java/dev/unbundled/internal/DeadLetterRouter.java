@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
@@ -27,12 +28,18 @@ public final class DeadLetterRouter {
     private final List<String> viewsLongestFirst;
     private final Map<String, List<String>> viewsByTopic;
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final java.util.Set<String> globalTopics;
+    private final Consumer<ProducerRecord<byte[], byte[]>> directSink;
 
     /**
      * @param applicationId the application id, the first part of every dead-letter topic's name
      * @param views the compiled views
+     * @param directSink sends the dead letters Kafka Streams cannot send itself (those of global views)
      */
-    public DeadLetterRouter(String applicationId, CompiledViews views) {
+    public DeadLetterRouter(String applicationId, CompiledViews views,
+                            Consumer<ProducerRecord<byte[], byte[]>> directSink) {
+        this.globalTopics = views.globalTopics();
+        this.directSink = directSink;
         this.applicationId = applicationId;
         this.viewsLongestFirst = views.definitions().keySet().stream()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
@@ -60,22 +67,53 @@ public final class DeadLetterRouter {
         return viewsLongestFirst.stream().map(this::topicOf).sorted().toList();
     }
 
+    /**
+     * @param topic a topic
+     * @return true if the topic feeds a global view, whose dead letters go through {@link #deliver}
+     */
+    public boolean isGlobalTopic(String topic) {
+        return globalTopics.contains(topic);
+    }
+
+    /** @param records dead letters to send outside Kafka Streams */
+    public void deliver(List<ProducerRecord<byte[], byte[]>> records) {
+        records.forEach(directSink);
+    }
+
     List<ProducerRecord<byte[], byte[]>> deadLetters(ErrorHandlerContext context, byte[] key, byte[] value,
                                                      Exception exception) {
+        return deadLetters(context.processorNodeId(), context.topic(), context.partition(), context.offset(), key,
+                value, exception);
+    }
+
+    /**
+     * Builds the dead letters for a record that could not be used, one per view that lost it, and counts them.
+     *
+     * @param processor the processor that failed, or null
+     * @param topic the topic the record was read from
+     * @param partition its partition
+     * @param offset its offset
+     * @param key its key bytes
+     * @param value its value bytes
+     * @param exception why it failed
+     * @return the records to send to the dead-letter topics
+     */
+    public List<ProducerRecord<byte[], byte[]>> deadLetters(String processor, String topic, int partition, long offset,
+                                                            byte[] key, byte[] value, Exception exception) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (String view : viewsFor(context.processorNodeId(), context.topic())) {
+        for (String view : viewsFor(processor, topic)) {
             RecordHeaders headers = new RecordHeaders();
             header(headers, DeadLetter.VIEW, view);
-            header(headers, DeadLetter.SOURCE_TOPIC, context.topic());
-            header(headers, DeadLetter.SOURCE_PARTITION, String.valueOf(context.partition()));
-            header(headers, DeadLetter.SOURCE_OFFSET, String.valueOf(context.offset()));
-            header(headers, DeadLetter.PROCESSOR, context.processorNodeId());
+            header(headers, DeadLetter.SOURCE_TOPIC, topic);
+            header(headers, DeadLetter.SOURCE_PARTITION, String.valueOf(partition));
+            header(headers, DeadLetter.SOURCE_OFFSET, String.valueOf(offset));
+            header(headers, DeadLetter.PROCESSOR, processor);
             header(headers, DeadLetter.EXCEPTION_CLASS, exception.getClass().getName());
             header(headers, DeadLetter.EXCEPTION_MESSAGE, String.valueOf(exception.getMessage()));
             records.add(new ProducerRecord<>(topicOf(view), null, key, value, headers));
             counts.computeIfAbsent(view, v -> new LongAdder()).increment();
             LOG.warn("View '{}' could not use the record at {}-{}@{} ({}: {}); it went to dead-letter topic '{}'",
-                    view, context.topic(), context.partition(), context.offset(),
+                    view, topic, partition, offset,
                     exception.getClass().getSimpleName(), exception.getMessage(), topicOf(view));
         }
         return records;

@@ -12,6 +12,16 @@ public final class StreamsDefaults {
     private StreamsDefaults() {
     }
 
+    /**
+     * @return settings a user may override: a view is kept up to date as records arrive, so no record
+     *     cache holds updates back until the next commit
+     */
+    public static Properties tunables() {
+        Properties config = new Properties();
+        config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        return config;
+    }
+
     /** @return the settings that shape the topology itself */
     public static Properties topologyConfig() {
         Properties config = new Properties();

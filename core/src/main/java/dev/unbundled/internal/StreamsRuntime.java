@@ -24,8 +24,12 @@ import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
@@ -47,6 +51,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final CompiledViews views;
     private final DeadLetterRouter deadLetters;
     private final KafkaStreams streams;
+    /** Kafka Streams cannot send dead letters from its global thread; this producer does. Null without global views. */
+    private final KafkaProducer<byte[], byte[]> globalDeadLetters;
     private final Map<String, ReadOnlyView<?, ?>> readers = new ConcurrentHashMap<>();
     private final Map<String, ReadOnlyKeyValueStore<Object, Object>> stores = new ConcurrentHashMap<>();
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
@@ -54,7 +60,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private volatile Throwable failure;
 
     private StreamsRuntime(String applicationId, CompiledViews views, DeadLetterRouter deadLetters,
-                           KafkaStreams streams) {
+                           KafkaStreams streams, KafkaProducer<byte[], byte[]> globalDeadLetters) {
+        this.globalDeadLetters = globalDeadLetters;
         this.applicationId = applicationId;
         this.views = views;
         this.deadLetters = deadLetters;
@@ -73,18 +80,23 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
      */
     public static StreamsRuntime start(String applicationId, String bootstrapServers, Path stateDir,
                                        List<DefinitionImpl<?, ?>> definitions, Map<String, Object> overrides) {
-        Properties config = new Properties();
+        Properties config = StreamsDefaults.tunables();
         config.putAll(overrides);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
         config.putAll(StreamsDefaults.topologyConfig());
         CompiledViews views = Compiler.compile(definitions, config);
-        DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views);
+        KafkaProducer<byte[], byte[]> globalDeadLetters = views.globalTopics().isEmpty() ? null
+                : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views,
+                globalDeadLetters == null ? letter -> { } : globalDeadLetters::send);
         config.putAll(StreamsDefaults.streamsConfig(applicationId, deadLetters));
         prepareTopics(bootstrapServers, views, deadLetters);
 
         KafkaStreams streams = new KafkaStreams(views.topology(), config);
-        StreamsRuntime runtime = new StreamsRuntime(applicationId, views, deadLetters, streams);
+        StreamsRuntime runtime = new StreamsRuntime(applicationId, views, deadLetters, streams, globalDeadLetters);
         streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
         streams.setUncaughtExceptionHandler(runtime::onFailure);
         streams.setGlobalStateRestoreListener(runtime.restoreListener());
@@ -131,7 +143,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     public <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition) {
         Objects.requireNonNull(definition, "definition");
         requireOpen(definition.name());
-        DefinitionImpl<Object, Object> known = views.definition(definition.name());
+        DefinitionImpl<Object, Object> known = views.definition(definition.name(),
+                "runtime; register it with builder.view(definition) before start()");
         return (ReadOnlyView<K, V>) readers.computeIfAbsent(known.name(),
                 name -> new StoreView<>(name, this, known.keySerde().serializer()));
     }
@@ -233,7 +246,12 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             return;
         }
         closed = true;
-        streams.close(Duration.ofSeconds(30));
+        // leaving the group hands this instance's partitions to the others now, not after the session timeout
+        streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        if (globalDeadLetters != null) {
+            globalDeadLetters.close(Duration.ofSeconds(10));
+        }
     }
 
     @Override

@@ -23,11 +23,20 @@ public final class TestInput<K, V> {
     private final Topic<K, V> topic;
     private final TestInputTopic<K, V> input;
     private final TestInputTopic<byte[], byte[]> raw;
+    private final RawCheck rawCheck;
+    /** The driver numbers a topic's records from 0, whichever input wrote them. */
+    private long nextOffset;
 
-    TestInput(Topic<K, V> topic, TestInputTopic<K, V> input, TestInputTopic<byte[], byte[]> raw) {
+    /** Looks at a raw record before the driver does. */
+    interface RawCheck {
+        void check(byte[] key, byte[] value, long offset);
+    }
+
+    TestInput(Topic<K, V> topic, TestInputTopic<K, V> input, TestInputTopic<byte[], byte[]> raw, RawCheck rawCheck) {
         this.topic = topic;
         this.input = input;
         this.raw = raw;
+        this.rawCheck = rawCheck;
     }
 
     /**
@@ -40,6 +49,7 @@ public final class TestInput<K, V> {
      */
     public TestInput<K, V> pipe(K key, V value) {
         input.pipeInput(requireKey(key), Objects.requireNonNull(value, "value; use delete(key) to delete"));
+        nextOffset++;
         return this;
     }
 
@@ -55,6 +65,7 @@ public final class TestInput<K, V> {
     public TestInput<K, V> pipe(K key, V value, Instant timestamp) {
         input.pipeInput(requireKey(key), Objects.requireNonNull(value, "value; use delete(key) to delete"),
                 Objects.requireNonNull(timestamp, "timestamp"));
+        nextOffset++;
         return this;
     }
 
@@ -67,6 +78,7 @@ public final class TestInput<K, V> {
      */
     public TestInput<K, V> delete(K key) {
         input.pipeInput(requireKey(key), null);
+        nextOffset++;
         return this;
     }
 
@@ -78,7 +90,9 @@ public final class TestInput<K, V> {
      * @return this input
      */
     public TestInput<K, V> pipeRaw(byte[] key, byte[] value) {
+        rawCheck.check(key, value, nextOffset);
         raw.pipeInput(key, value);
+        nextOffset++;
         return this;
     }
 

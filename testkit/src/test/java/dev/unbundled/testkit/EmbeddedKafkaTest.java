@@ -1,0 +1,216 @@
+package dev.unbundled.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+class EmbeddedKafkaTest {
+
+    private static final Duration DEADLINE = Duration.ofSeconds(30);
+
+    @Test
+    void start_freshBroker_acceptsProduceAndConsume() throws Exception {
+        try (EmbeddedKafka kafka = timed("start", EmbeddedKafka::start)) {
+            kafka.createTopic("orders", 3);
+            assertThat(describe(kafka, "orders").partitions()).hasSize(3);
+
+            List<String> sent = IntStream.range(0, 100).mapToObj(i -> "order-" + i).collect(Collectors.toList());
+            try (KafkaProducer<String, String> producer =
+                         new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), new StringSerializer())) {
+                for (String value : sent) {
+                    producer.send(new ProducerRecord<>("orders", value, value));
+                }
+                producer.flush();
+            }
+
+            List<ConsumerRecord<String, String>> received = new ArrayList<>();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                    kafka.consumerConfig("orders-reader"), new StringDeserializer(), new StringDeserializer())) {
+                consumer.subscribe(List.of("orders"));
+                await().atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ZERO).untilAsserted(() -> {
+                    consumer.poll(Duration.ofMillis(100)).forEach(received::add);
+                    assertThat(received).hasSize(100);
+                });
+            }
+            assertThat(received).extracting(ConsumerRecord::value).containsExactlyInAnyOrderElementsOf(sent);
+            assertThat(received).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
+        }
+    }
+
+    @Test
+    void createTopic_calledTwiceWithSamePartitions_isIdempotent() throws Exception {
+        try (EmbeddedKafka kafka = timed("start", EmbeddedKafka::start)) {
+            kafka.createTopic("payments", 2);
+            assertThatCode(() -> kafka.createTopic("payments", 2)).doesNotThrowAnyException();
+            assertThatCode(() -> kafka.createTopics(2, "payments", "refunds")).doesNotThrowAnyException();
+
+            assertThat(describe(kafka, "payments").partitions()).hasSize(2);
+            assertThat(describe(kafka, "refunds").partitions()).hasSize(2);
+        }
+    }
+
+    @Test
+    void createTopic_existingWithOtherPartitionCount_fails() {
+        try (EmbeddedKafka kafka = timed("start", EmbeddedKafka::start)) {
+            kafka.createTopic("invoices", 2);
+
+            assertThatThrownBy(() -> kafka.createTopic("invoices", 4))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("invoices already exists with 2 partitions, not 4");
+        }
+    }
+
+    @Test
+    void close_runningBroker_deletesDataAndStopsListening() {
+        EmbeddedKafka kafka = timed("start", EmbeddedKafka::start);
+        kafka.createTopic("audit", 1);
+        InetSocketAddress address = address(kafka.bootstrapServers());
+        assertThat(kafka.dataDirectory()).isDirectory();
+        assertThat(canConnect(address)).isTrue();
+
+        long startNanos = System.nanoTime();
+        kafka.close();
+        System.out.printf("EmbeddedKafka close took %d ms%n", Duration.ofNanos(System.nanoTime() - startNanos).toMillis());
+
+        assertThat(kafka.dataDirectory()).doesNotExist();
+        assertThat(canConnect(address)).isFalse();
+        assertThat(kafka).hasToString("EmbeddedKafka[" + kafka.bootstrapServers() + ", closed]");
+        assertThatCode(kafka::close).doesNotThrowAnyException();
+        assertThatThrownBy(() -> kafka.createTopic("audit-2", 1))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void start_twoBrokersAtOnce_getDifferentPorts() throws Exception {
+        try (EmbeddedKafka first = timed("start", EmbeddedKafka::start);
+             EmbeddedKafka second = timed("start", EmbeddedKafka::start)) {
+            assertThat(first.bootstrapServers()).isNotEqualTo(second.bootstrapServers());
+            assertThat(first.dataDirectory()).isNotEqualTo(second.dataDirectory());
+
+            first.createTopic("only-on-first", 1);
+            assertThat(topicNames(first)).contains("only-on-first");
+            assertThat(topicNames(second)).doesNotContain("only-on-first");
+        }
+    }
+
+    @Test
+    void start_withOverride_appliesItToTheBroker() throws Exception {
+        try (EmbeddedKafka kafka = timed("start", () -> EmbeddedKafka.start(Map.of("num.partitions", 4)))) {
+            try (KafkaProducer<String, String> producer =
+                         new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), new StringSerializer())) {
+                // The topic does not exist yet: the broker auto-creates it with num.partitions.
+                producer.send(new ProducerRecord<>("auto-created", "k", "v")).get();
+            }
+
+            assertThat(describe(kafka, "auto-created").partitions()).hasSize(4);
+        }
+    }
+
+    @Test
+    void start_withReservedOverride_isRejected() {
+        assertThatThrownBy(() -> EmbeddedKafka.start(Map.of("listeners", "PLAINTEXT://0.0.0.0:9092")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("listeners");
+    }
+
+    @Test
+    void start_withInvalidOverride_failsAndLeavesNoDirectory() throws IOException {
+        Set<Path> before = dataDirectories();
+
+        assertThatThrownBy(() -> EmbeddedKafka.start(Map.of("num.partitions", "many")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("num.partitions");
+        assertThat(dataDirectories()).isEqualTo(before);
+    }
+
+    @Test
+    void start_brokerMissingItsStartupDeadline_failsWithoutStoppingTheJvm() throws IOException {
+        // KafkaRaftServer halts the JVM when its controller fails to start; EmbeddedKafka must report it
+        // as an exception instead. Kafka logs this failure at ERROR, so two stack traces appear here.
+        Set<Path> before = dataDirectories();
+
+        assertThatThrownBy(() -> EmbeddedKafka.start(Map.of("server.max.startup.time.ms", 1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("failed to start");
+        assertThat(dataDirectories()).isEqualTo(before);
+    }
+
+    private static Set<Path> dataDirectories() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(path -> path.getFileName().toString().startsWith("embedded-kafka-"))
+                    .collect(Collectors.toSet());
+        }
+    }
+
+    private static EmbeddedKafka timed(String what, Supplier<EmbeddedKafka> action) {
+        long startNanos = System.nanoTime();
+        EmbeddedKafka kafka = action.get();
+        System.out.printf("EmbeddedKafka %s took %d ms (%s)%n",
+                what, Duration.ofNanos(System.nanoTime() - startNanos).toMillis(), kafka);
+        return kafka;
+    }
+
+    private static TopicDescription describe(EmbeddedKafka kafka, String topic)
+            throws ExecutionException, InterruptedException {
+        try (Admin admin = admin(kafka)) {
+            return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+        }
+    }
+
+    private static Set<String> topicNames(EmbeddedKafka kafka) throws ExecutionException, InterruptedException {
+        try (Admin admin = admin(kafka)) {
+            return admin.listTopics().names().get();
+        }
+    }
+
+    private static Admin admin(EmbeddedKafka kafka) {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
+    }
+
+    private static InetSocketAddress address(String bootstrapServers) {
+        int colon = bootstrapServers.lastIndexOf(':');
+        return new InetSocketAddress(bootstrapServers.substring(0, colon),
+                Integer.parseInt(bootstrapServers.substring(colon + 1)));
+    }
+
+    private static boolean canConnect(InetSocketAddress address) {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, 1_000);
+            return true;
+        } catch (ConnectException refused) {
+            return false;
+        } catch (IOException e) {
+            throw new AssertionError("Unexpected failure connecting to " + address, e);
+        }
+    }
+}
