@@ -131,6 +131,26 @@ class ViewRuntimeIntegrationTest {
     }
 
     @Test
+    void poisonRecord_inGlobalViewTopic_goesToDeadLetterTopic_globalViewKeepsRunning() throws Exception {
+        ViewDefinition<String, Product> catalogue = View.from(products).materialize("catalogue").global();
+        ViewRuntime runtime = start(catalogue);
+        ReadOnlyView<String, Product> view = runtime.view(catalogue).awaitReady(PATIENCE);
+        long poisonOffset = producer.send(new ProducerRecord<>(products.name(), 1, bytes("p-bad"), bytes("[oops")))
+                .get().offset();
+        send(products, "p-1", new Product("Lamp"));
+
+        await().atMost(PATIENCE).until(() -> view.get("p-1").isPresent());
+        assertThat(readDeadLetters(runtime.deadLetterTopic(catalogue), 1)).singleElement().satisfies(letter -> {
+            assertThat(letter.view()).isEqualTo("catalogue");
+            assertThat(letter.sourceTopic()).isEqualTo(products.name());
+            assertThat(letter.sourcePartition()).isEqualTo(1);
+            assertThat(letter.sourceOffset()).isEqualTo(poisonOffset);
+        });
+        assertThat(runtime.deadLetters()).containsEntry("catalogue", 1L);
+        assertThat(view.status().state()).isEqualTo(ViewStatus.State.READY);
+    }
+
+    @Test
     void restart_sameApplicationAndStateDir_resumesFromCommittedPositions() {
         ViewRuntime first = start();
         ReadOnlyView<String, OrderNote> before = first.view(notes).awaitReady(PATIENCE);
@@ -204,11 +224,15 @@ class ViewRuntimeIntegrationTest {
     }
 
     private ViewRuntime start() {
+        return start(notes);
+    }
+
+    private ViewRuntime start(ViewDefinition<?, ?> view) {
         ViewRuntime runtime = ViewRuntime.builder()
                 .applicationId(applicationId)
                 .bootstrapServers(KAFKA.kafka().bootstrapServers())
                 .stateDir(stateDir)
-                .view(notes)
+                .view(view)
                 .start();
         runtimes.add(runtime);
         return runtime;
