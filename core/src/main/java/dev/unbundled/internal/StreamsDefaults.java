@@ -30,6 +30,8 @@ public final class StreamsDefaults {
         config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
         // a generated name would change when views are added, and state would silently not be found again
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        // global views get the same error handling as the rest; Kafka 5.0 makes this the default
+        config.put("processing.exception.handler.global.enabled", true);
         return config;
     }
 
@@ -44,8 +46,6 @@ public final class StreamsDefaults {
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
-        // global views get the same dead-letter handling as the rest; Kafka 5.0 makes this the default
-        config.put("processing.exception.handler.global.enabled", true);
         config.put(DEAD_LETTER_ROUTER, router);
         return config;
     }
