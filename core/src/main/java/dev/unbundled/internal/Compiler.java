@@ -19,7 +19,9 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -37,7 +39,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * position in the view's plan, so the same definitions always compile to the same names.
  */
 public final class Compiler {
-    private final StreamsBuilder builder = new StreamsBuilder();
+    private final StreamsBuilder builder;
     private final Map<String, TopicUse> topics = new LinkedHashMap<>();
     private final Map<String, KTable<Object, Object>> tables = new HashMap<>();
     private final Map<String, KStream<Object, Object>> streams = new HashMap<>();
@@ -45,7 +47,13 @@ public final class Compiler {
     private final Map<String, GlobalKTable<Object, Object>> globals = new HashMap<>();
     private final Map<String, String> storeNames = new LinkedHashMap<>();
 
-    private Compiler() {
+    private Compiler(Properties config) {
+        // the builder must see the config: explicit-naming enforcement and the store type are read from it
+        Properties topology = new Properties();
+        topology.put(StreamsConfig.APPLICATION_ID_CONFIG, "unbundled-compiler");
+        topology.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        topology.putAll(config);
+        this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(topology)));
     }
 
     /**
@@ -57,7 +65,7 @@ public final class Compiler {
      * @throws IllegalArgumentException if two views share a name or a topic is read with different serdes
      */
     public static CompiledViews compile(Collection<? extends DefinitionImpl<?, ?>> definitions, Properties config) {
-        return new Compiler().run(definitions, config);
+        return new Compiler(config).run(definitions, config);
     }
 
     /** How the views of one topology use one topic. */
@@ -283,7 +291,10 @@ public final class Compiler {
         KTable<Object, Object> left = table(join.left(), names, null);
         KTable<Object, Object> right = table(join.right(), names, null);
         String name = names.next(join);
-        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> result = orCarry(terminal, join);
+        // a foreign-key join keeps its result in a store whether asked to or not; name it, or Kafka Streams will
+        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> result = join.foreignKey() == null
+                ? orCarry(terminal, join)
+                : terminal != null ? terminal : materialized(name + "-result", join.keySerde(), join.valueSerde());
         BiFunction<Object, Object, Object> joiner = join.joiner();
         if (join.foreignKey() == null) {
             return join.isLeftJoin()

@@ -66,6 +66,12 @@ class OperatorDeterminismTest {
         add(all, "events aggregate", () -> View.events(PLAYS).groupBy(Play::song, Serdes.String())
                 .aggregate(() -> 0L, (s, p) -> s + 1, Serdes.Long()).materialize("v-events-aggregate"));
         add(all, "latestBy", () -> View.events(PLAYS).latestBy(Play::song, Serdes.String()).materialize("v-latest"));
+        add(all, "fk join inside", () -> View.from(ORDERS)
+                .join(View.from(PRODUCTS), Order::productId, OrderNote::of).withValueSerde(Json.serde(OrderNote.class))
+                .groupBy(OrderNote::product, Serdes.String()).count().materialize("v-fk-join-inside"));
+        add(all, "join of joins", () -> View.from(ORDERS)
+                .join(View.from(PRODUCTS), Order::productId, OrderNote::of).withValueSerde(Json.serde(OrderNote.class))
+                .join(View.from(SHIPMENTS), (note, shipment) -> note).materialize("v-join-of-joins", Json.serde(OrderNote.class)));
         add(all, "source", () -> View.from(ORDERS).materialize("v-source"));
         add(all, "global", Fixtures::productsGlobal);
         return all.stream();

@@ -1,0 +1,135 @@
+package dev.unbundled.testkit.reference;
+
+import static dev.unbundled.testkit.reference.ReferenceInputs.TOPICS;
+
+import dev.unbundled.Topic;
+import dev.unbundled.ViewDefinition;
+import dev.unbundled.testkit.ViewTestKit;
+import dev.unbundled.testkit.reference.ReferenceInputs.Model;
+import dev.unbundled.testkit.reference.ReferenceInputs.Op;
+import dev.unbundled.testkit.reference.ReferenceViews.ViewCheck;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/** Runs {@link ReferenceEvaluatorTest}'s views in test kits, checking each against its reference. */
+final class ReferenceKits {
+    private ReferenceKits() {
+    }
+
+    /** A view that differed from its reference after the op at {@code step}. */
+    record Failure(String view, int step, String message) {
+    }
+
+    /** How the views are spread over kits: which views share a topology, and so sources and stores. */
+    enum Layout {
+        /** Every view in one kit: topics feed many views, and orders is read both as a table and a stream. */
+        ONE_KIT,
+        /** The views shuffled by the seed into kits of {@value #GROUP_SIZE}: a different mix on every seed. */
+        RANDOM_GROUPS,
+        /** Each view in a kit of its own: orders is read as a plain table by the table views. */
+        KIT_PER_VIEW;
+
+        static final int GROUP_SIZE = 3;
+
+        List<List<ViewCheck<?>>> groups(List<ViewCheck<?>> checks, long seed) {
+            switch (this) {
+                case ONE_KIT:
+                    return List.of(checks);
+                case KIT_PER_VIEW:
+                    return checks.stream().map(c -> List.<ViewCheck<?>>of(c)).toList();
+                default:
+                    List<ViewCheck<?>> shuffled = new ArrayList<>(checks);
+                    Collections.shuffle(shuffled, new Random(~seed));
+                    List<List<ViewCheck<?>>> groups = new ArrayList<>();
+                    for (int i = 0; i < shuffled.size(); i += GROUP_SIZE) {
+                        groups.add(List.copyOf(shuffled.subList(i, Math.min(shuffled.size(), i + GROUP_SIZE))));
+                    }
+                    return groups;
+            }
+        }
+    }
+
+    /** One kit per group of views, each fed the ops on the topics it reads. */
+    static final class Kits implements AutoCloseable {
+        final List<ViewTestKit> kits = new ArrayList<>();
+        final List<List<ViewCheck<?>>> groups;
+        final List<Set<String>> topicsPerKit = new ArrayList<>();
+
+        Kits(List<List<ViewCheck<?>>> groups) {
+            this.groups = groups;
+            for (List<ViewCheck<?>> group : groups) {
+                ViewTestKit kit = ViewTestKit.of(group.stream().map(ViewCheck::definition).toArray(ViewDefinition<?, ?>[]::new));
+                kits.add(kit);
+                topicsPerKit.add(TOPICS.stream().filter(t -> reads(kit, t)).map(Topic::name).collect(Collectors.toSet()));
+            }
+        }
+
+        private static boolean reads(ViewTestKit kit, Topic<String, ?> topic) {
+            try {
+                kit.input(topic);
+                return true;
+            } catch (IllegalArgumentException notRead) {
+                return false;
+            }
+        }
+
+        void pipe(Op op) {
+            for (int i = 0; i < kits.size(); i++) {
+                if (topicsPerKit.get(i).contains(op.topic().name())) {
+                    op.pipe(kits.get(i));
+                }
+            }
+        }
+
+        Failure check(Model model, int step, boolean pointReads) {
+            for (int i = 0; i < kits.size(); i++) {
+                for (ViewCheck<?> check : groups.get(i)) {
+                    String mismatch = check.mismatch(kits.get(i), model, pointReads);
+                    if (mismatch != null) {
+                        return new Failure(check.name(), step, mismatch);
+                    }
+                }
+            }
+            return null;
+        }
+
+        ViewTestKit kitOf(ViewCheck<?> check) {
+            for (int i = 0; i < kits.size(); i++) {
+                if (groups.get(i).contains(check)) {
+                    return kits.get(i);
+                }
+            }
+            throw new IllegalArgumentException(check.name());
+        }
+
+        long deadLetters() {
+            return kits.stream().flatMap(k -> k.deadLetterCounts().values().stream()).mapToLong(Long::longValue).sum();
+        }
+
+        @Override
+        public void close() {
+            kits.forEach(ViewTestKit::close);
+        }
+    }
+
+    /** Pipes the ops, checking every view after every op. @return the first mismatch, or null */
+    static Failure run(List<Op> ops, List<List<ViewCheck<?>>> groups) {
+        Model model = new Model();
+        try (Kits kits = new Kits(groups)) {
+            for (int step = 0; step < ops.size(); step++) {
+                Op op = ops.get(step);
+                model.apply(op);
+                kits.pipe(op);
+                Failure failure = kits.check(model, step, step == ops.size() - 1);
+                if (failure != null) {
+                    return failure;
+                }
+            }
+        }
+        return null;
+    }
+}
