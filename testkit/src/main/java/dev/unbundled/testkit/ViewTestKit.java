@@ -26,6 +26,8 @@ import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -181,6 +183,17 @@ public final class ViewTestKit implements AutoCloseable {
     /** @return how many records went to each view's dead-letter topic, by view name */
     public Map<String, Long> deadLetterCounts() {
         return deadLetters.counts();
+    }
+
+    /**
+     * The driver's Kafka Streams metrics, for tests that look beneath the view, such as the
+     * {@code num-open-iterators} of a store after a scan was closed.
+     *
+     * @return the metrics, by name
+     */
+    public Map<MetricName, ? extends Metric> metrics() {
+        requireOpen();
+        return driver.metrics();
     }
 
     /** @return the compiled topology's description, to print when a test needs to know the shape */

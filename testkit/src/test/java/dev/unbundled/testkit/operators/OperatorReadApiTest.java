@@ -12,14 +12,12 @@ import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewStatus;
 import dev.unbundled.testkit.ViewTestKit;
 import dev.unbundled.testkit.operators.Fixtures.Order;
-import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -218,23 +216,13 @@ class OperatorReadApiTest {
         assertThat(openIterators("orders-by-id")).as("open iterators after the scan is closed").isEqualTo(0.0);
     }
 
-    /**
-     * The store's own count of open iterators. The kit does not expose its driver, so this reaches in;
-     * it is the one place where leaked iterators can be seen.
-     */
+    /** The store's own count of open iterators: the one place where leaked iterators can be seen. */
     private double openIterators(String store) {
-        try {
-            Field field = ViewTestKit.class.getDeclaredField("driver");
-            field.setAccessible(true);
-            TopologyTestDriver driver = (TopologyTestDriver) field.get(kit);
-            return driver.metrics().entrySet().stream()
-                    .filter(e -> e.getKey().name().equals("num-open-iterators")
-                            && store.equals(e.getKey().tags().get("in-memory-state-id")))
-                    .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
-                    .sum();
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("ViewTestKit no longer keeps its driver in field 'driver'", e);
-        }
+        return kit.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("num-open-iterators")
+                        && store.equals(e.getKey().tags().get("in-memory-state-id")))
+                .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
+                .sum();
     }
 
     // state and life cycle
