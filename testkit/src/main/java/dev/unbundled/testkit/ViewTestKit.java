@@ -169,7 +169,9 @@ public final class ViewTestKit implements AutoCloseable {
         TestOutputTopic<byte[], byte[]> output = deadLetterTopics.computeIfAbsent(topic,
                 name -> driver.createOutputTopic(name, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
         List<DeadLetter> letters = new ArrayList<>();
-        output.readRecordsToList().forEach(r -> letters.add(DeadLetter.of(r.headers(), r.key(), r.value())));
+        if (driver.producedTopicNames().contains(topic)) {
+            output.readRecordsToList().forEach(r -> letters.add(DeadLetter.of(r.headers(), r.key(), r.value())));
+        }
         directDeadLetters.removeIf(r -> {
             if (r.topic().equals(topic)) {
                 letters.add(DeadLetter.of(r.headers(), r.key(), r.value()));
