@@ -53,6 +53,20 @@ public interface ViewDefinition<K, V> {
     ViewDefinition<K, V> global();
 
     /**
+     * Chooses where this view keeps its rows, overriding the runtime's default store. The choice covers
+     * every store of the view, those inside its joins and aggregations too.
+     *
+     * <pre>{@code
+     * ViewDefinition<String, Product> products = View.from(PRODUCTS).materialize("products").withStore(RocksDb.store());
+     * }</pre>
+     *
+     * @param store the store choice
+     * @return a copy of this definition with the store chosen
+     * @throws NullPointerException if the store is null
+     */
+    ViewDefinition<K, V> withStore(ViewStore store);
+
+    /**
      * Compiles this view alone (with any global view it looks up) to a Kafka Streams topology.
      *
      * @return a new topology, equal in shape and names to every other compilation of this definition

@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 /**
  * Runs views inside this service: all registered definitions as one Kafka Streams application, kept
@@ -51,6 +53,14 @@ public interface ViewRuntime extends AutoCloseable {
      */
     <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition);
 
+    /**
+     * Kafka Streams' metrics of this runtime: its clients, tasks and stores (RocksDB's block-cache usage
+     * among them), ready to bind to a metrics library.
+     *
+     * @return the metrics, by name
+     */
+    Map<MetricName, ? extends Metric> metrics();
+
     /** @return how many records went to each view's dead-letter topic since start, by view name */
     Map<String, Long> deadLetters();
 
@@ -76,6 +86,7 @@ public interface ViewRuntime extends AutoCloseable {
         private String applicationId;
         private String bootstrapServers;
         private Path stateDir;
+        private ViewStore defaultStore;
         private final List<ViewDefinition<?, ?>> views = new ArrayList<>();
         private final Map<String, Object> properties = new LinkedHashMap<>();
 
@@ -120,6 +131,20 @@ public interface ViewRuntime extends AutoCloseable {
             Objects.requireNonNull(stateDir, "stateDir");
             requireUnset("stateDir", this.stateDir);
             this.stateDir = stateDir;
+            return this;
+        }
+
+        /**
+         * Sets where views that do not choose a store keep their rows. Defaults to {@link ViewStore#inMemory()}.
+         *
+         * @param store the store choice
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder defaultStore(ViewStore store) {
+            Objects.requireNonNull(store, "store");
+            requireUnset("defaultStore", this.defaultStore);
+            this.defaultStore = store;
             return this;
         }
 
@@ -181,7 +206,8 @@ public interface ViewRuntime extends AutoCloseable {
             List<DefinitionImpl<?, ?>> definitions = new ArrayList<>();
             views.forEach(view -> definitions.add((DefinitionImpl<?, ?>) view));
             return StreamsRuntime.start(applicationId, bootstrapServers,
-                    stateDir != null ? stateDir : Path.of(".unbundled-state"), definitions, properties);
+                    stateDir != null ? stateDir : Path.of(".unbundled-state"),
+                    defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, properties);
         }
 
         private static void requireUnset(String setting, Object current) {

@@ -13,8 +13,11 @@ import java.util.Objects;
  *
  * @param view the name of the view
  * @param state the view's state
+ * @param restoredRecords how many records were restored into the view's stores from Kafka since the
+ *     runtime started: all of its changelogs for an in-memory or ephemeral view, little or nothing for
+ *     a durable one that resumed from its local state
  */
-public record ViewStatus(String view, State state) {
+public record ViewStatus(String view, State state, long restoredRecords) {
 
     /** The states a view moves through during its life. */
     public enum State {
@@ -35,6 +38,7 @@ public record ViewStatus(String view, State state) {
     /**
      * @param view the name of the view
      * @param state the view's state
+     * @param restoredRecords records restored into the view's stores since start
      * @throws NullPointerException if an argument is null
      */
     public ViewStatus {

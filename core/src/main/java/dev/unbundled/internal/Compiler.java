@@ -40,6 +40,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class Compiler {
     private final StreamsBuilder builder;
+    private final StoreRouting routing;
     private final Map<String, TopicUse> topics = new LinkedHashMap<>();
     private final Map<String, KTable<Object, Object>> tables = new HashMap<>();
     private final Map<String, KStream<Object, Object>> streams = new HashMap<>();
@@ -54,6 +55,7 @@ public final class Compiler {
         topology.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         topology.putAll(config);
         this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(topology)));
+        this.routing = (StoreRouting) config.get(StoreRouting.CONFIG);
     }
 
     /**
@@ -394,10 +396,10 @@ public final class Compiler {
         return terminal != null ? terminal : Materialized.with(plan.keySerde(), plan.valueSerde());
     }
 
-    private static Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> materialized(
+    private Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> materialized(
             String storeName, Serde<Object> keySerde, Serde<Object> valueSerde) {
         return Materialized.<Object, Object, KeyValueStore<Bytes, byte[]>>as(storeName)
-                .withKeySerde(keySerde).withValueSerde(valueSerde);
+                .withKeySerde(keySerde).withValueSerde(valueSerde).withStoreType(routing.suppliersFor(storeName));
     }
 
     @SuppressWarnings("unchecked")

@@ -1,6 +1,7 @@
 package dev.unbundled.internal;
 
 import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewStore;
 import java.util.List;
 import java.util.Objects;
 import java.util.regex.Pattern;
@@ -19,11 +20,13 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     private final String name;
     private final Plan plan;
     private final boolean isGlobal;
+    private final ViewStore store;
 
-    private DefinitionImpl(String name, Plan plan, boolean isGlobal) {
+    private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store) {
         this.name = name;
         this.plan = plan;
         this.isGlobal = isGlobal;
+        this.store = store;
     }
 
     /**
@@ -42,7 +45,7 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
                     + " digits, '_' and '-' (it names stores and topics), and not the reserved word 'source'");
         }
         Plans.requireSerdes(name, plan);
-        return new DefinitionImpl<>(name, plan, false);
+        return new DefinitionImpl<>(name, plan, false, null);
     }
 
     @SuppressWarnings("unchecked")
@@ -84,12 +87,25 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
                     + " as a table, unchanged (View.from(topic).materialize(name).global()); filter or map where"
                     + " you read it instead");
         }
-        return isGlobal ? this : new DefinitionImpl<>(name, plan, true);
+        return isGlobal ? this : new DefinitionImpl<>(name, plan, true, store);
+    }
+
+    @Override
+    public ViewDefinition<K, V> withStore(ViewStore store) {
+        Objects.requireNonNull(store, "store");
+        return new DefinitionImpl<>(name, plan, isGlobal, store);
+    }
+
+    /** @return the view's own store choice, or null for the runtime's default */
+    public ViewStore store() {
+        return store;
     }
 
     @Override
     public Topology topology() {
-        return Compiler.compile(List.of(this), StreamsDefaults.topologyConfig()).topology();
+        List<DefinitionImpl<?, ?>> alone = List.of(this);
+        return Compiler.compile(alone, StreamsDefaults.topologyConfig(new StoreRouting(ViewStore.inMemory(), alone)))
+                .topology();
     }
 
     @Override
@@ -99,6 +115,6 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
 
     @Override
     public String toString() {
-        return "ViewDefinition[" + name + (isGlobal ? ", global" : "") + "]";
+        return "ViewDefinition[" + name + (isGlobal ? ", global" : "") + (store != null ? ", " + store : "") + "]";
     }
 }

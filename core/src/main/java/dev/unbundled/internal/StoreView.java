@@ -2,6 +2,7 @@ package dev.unbundled.internal;
 
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.ViewStatus;
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -20,6 +21,8 @@ import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link ReadOnlyView} over a key-value store, wherever the store lives. It checks arguments, turns
@@ -30,6 +33,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param <V> the value type
  */
 public final class StoreView<K, V> implements ReadOnlyView<K, V> {
+    private static final Logger LOG = LoggerFactory.getLogger(StoreView.class);
+    private static final Cleaner CLEANER = Cleaner.create();
+
     private final String name;
     private final ViewHost host;
     private final Serializer<K> keySerializer;
@@ -149,7 +155,40 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
         KeyValueIterator<K, V> iterator = read(open);
         Spliterator<Map.Entry<K, V>> rows = Spliterators.spliteratorUnknownSize(new Rows(iterator),
                 Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
-        return StreamSupport.stream(rows, false).onClose(iterator::close);
+        Scan scan = new Scan(name, iterator);
+        Stream<Map.Entry<K, V>> stream = StreamSupport.stream(rows, false).onClose(scan::close);
+        CLEANER.register(stream, scan);
+        return stream;
+    }
+
+    /**
+     * A scan's store iterator and whether it was closed. When a scan's stream is garbage collected without
+     * having been closed, the cleaner runs this: the iterator, which may hold native memory and pin RocksDB
+     * files, is closed and the leak is reported, so that it is fixed rather than silently tolerated.
+     */
+    private static final class Scan implements Runnable {
+        private final String view;
+        private final KeyValueIterator<?, ?> iterator;
+        private volatile boolean closed;
+
+        Scan(String view, KeyValueIterator<?, ?> iterator) {
+            this.view = view;
+            this.iterator = iterator;
+        }
+
+        void close() {
+            closed = true;
+            iterator.close();
+        }
+
+        @Override
+        public void run() {
+            if (!closed) {
+                LOG.warn("View '{}': a scan (range, all or prefixScan) was never closed; its store iterator was held"
+                        + " until the stream was garbage collected. Close scans, best with try-with-resources", view);
+                iterator.close();
+            }
+        }
     }
 
     /** A store iterator as a plain iterator of entries, translating store exceptions on the way. */

@@ -2,12 +2,13 @@ package dev.unbundled.internal;
 
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 
 /** The Kafka Streams settings every Unbundled topology runs with, in the runtime and in the testkit. */
 public final class StreamsDefaults {
     /** The config key under which the {@link DeadLetterRouter} instance reaches the handlers. */
     public static final String DEAD_LETTER_ROUTER = "unbundled.dead.letter.router";
+    /** The config key of a runtime's unique id, for resources shared by its stores (a RocksDB memory budget). */
+    public static final String RUNTIME_ID = "unbundled.runtime.id";
 
     private StreamsDefaults() {
     }
@@ -22,12 +23,17 @@ public final class StreamsDefaults {
         return config;
     }
 
-    /** @return the settings that shape the topology itself */
-    public static Properties topologyConfig() {
+    /**
+     * @param routing the store of each view
+     * @return the settings that shape the topology itself
+     */
+    public static Properties topologyConfig(StoreRouting routing) {
         Properties config = new Properties();
+        config.put(StoreRouting.CONFIG, routing);
         // a source table's store is restored from its own topic: no changelog copy of every input
         config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
-        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
+        // the compiler chooses each named store's type; stores Kafka Streams creates on its own get the default's
+        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, routing.defaultStore().suppliers().getClass());
         // a generated name would change when views are added, and state would silently not be found again
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // global views get the same error handling as the rest; Kafka 5.0 makes this the default
@@ -38,10 +44,11 @@ public final class StreamsDefaults {
     /**
      * @param applicationId the Kafka Streams application id
      * @param router where bad records go
+     * @param routing the store of each view
      * @return the full settings for running compiled views
      */
-    public static Properties streamsConfig(String applicationId, DeadLetterRouter router) {
-        Properties config = topologyConfig();
+    public static Properties streamsConfig(String applicationId, DeadLetterRouter router, StoreRouting routing) {
+        Properties config = topologyConfig(routing);
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
         config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);

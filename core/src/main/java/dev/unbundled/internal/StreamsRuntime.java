@@ -6,6 +6,7 @@ import dev.unbundled.ViewException;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.ViewStatus;
+import dev.unbundled.ViewStore;
 import dev.unbundled.ViewStatus.State;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,12 +21,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.UUID;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -56,11 +61,15 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final Map<String, ReadOnlyView<?, ?>> readers = new ConcurrentHashMap<>();
     private final Map<String, ReadOnlyKeyValueStore<Object, Object>> stores = new ConcurrentHashMap<>();
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
+    private final Map<String, LongAdder> restored = new ConcurrentHashMap<>();
+    private final StoreRouting routing;
     private volatile boolean closed;
     private volatile Throwable failure;
 
-    private StreamsRuntime(String applicationId, CompiledViews views, DeadLetterRouter deadLetters,
-                           KafkaStreams streams, KafkaProducer<byte[], byte[]> globalDeadLetters) {
+    private StreamsRuntime(String applicationId, CompiledViews views, StoreRouting routing,
+                           DeadLetterRouter deadLetters, KafkaStreams streams,
+                           KafkaProducer<byte[], byte[]> globalDeadLetters) {
+        this.routing = routing;
         this.globalDeadLetters = globalDeadLetters;
         this.applicationId = applicationId;
         this.views = views;
@@ -74,17 +83,21 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
      * @param applicationId the application id
      * @param bootstrapServers the cluster
      * @param stateDir where local state lives
+     * @param defaultStore the store of views that choose none
      * @param definitions the views
      * @param overrides the user's own Streams properties
      * @return the started runtime
      */
-    public static StreamsRuntime start(String applicationId, String bootstrapServers, Path stateDir,
+    public static StreamsRuntime start(String applicationId, String bootstrapServers, Path stateDir, ViewStore defaultStore,
                                        List<DefinitionImpl<?, ?>> definitions, Map<String, Object> overrides) {
+        StoreRouting routing = new StoreRouting(defaultStore, definitions);
         Properties config = StreamsDefaults.tunables();
+        config.putAll(routing.streamsConfig());
         config.putAll(overrides);
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
-        config.putAll(StreamsDefaults.topologyConfig());
+        config.put(StreamsDefaults.RUNTIME_ID, applicationId + "-" + UUID.randomUUID());
+        config.putAll(StreamsDefaults.topologyConfig(routing));
         CompiledViews views = Compiler.compile(definitions, config);
         KafkaProducer<byte[], byte[]> globalDeadLetters = views.globalTopics().isEmpty() ? null
                 : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
@@ -92,11 +105,12 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                         ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
         DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views,
                 globalDeadLetters == null ? letter -> { } : globalDeadLetters::send);
-        config.putAll(StreamsDefaults.streamsConfig(applicationId, deadLetters));
+        config.putAll(StreamsDefaults.streamsConfig(applicationId, deadLetters, routing));
         prepareTopics(bootstrapServers, views, deadLetters);
+        LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
 
         KafkaStreams streams = new KafkaStreams(views.topology(), config);
-        StreamsRuntime runtime = new StreamsRuntime(applicationId, views, deadLetters, streams, globalDeadLetters);
+        StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams, globalDeadLetters);
         streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
         streams.setUncaughtExceptionHandler(runtime::onFailure);
         streams.setGlobalStateRestoreListener(runtime.restoreListener());
@@ -179,16 +193,34 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
 
     @Override
     public ViewStatus status(String view) {
+        long restoredRecords = restoredRecords(view);
         if (closed) {
-            return new ViewStatus(view, State.CLOSED);
+            return new ViewStatus(view, State.CLOSED, restoredRecords);
         }
-        return new ViewStatus(view, switch (streams.state()) {
+        State state = switch (streams.state()) {
             case CREATED -> State.STARTING;
             case REBALANCING -> State.REBALANCING;
             case RUNNING -> restoring.contains(views.storeNames().get(view)) ? State.RESTORING : State.READY;
             case PENDING_ERROR, ERROR -> State.ERROR;
             case PENDING_SHUTDOWN, NOT_RUNNING -> failure != null ? State.ERROR : State.CLOSED;
-        });
+        };
+        return new ViewStatus(view, state, restoredRecords);
+    }
+
+    private long restoredRecords(String view) {
+        String viewStore = views.storeNames().get(view);
+        long sum = 0;
+        for (Map.Entry<String, LongAdder> entry : restored.entrySet()) {
+            if (entry.getKey().equals(viewStore) || view.equals(routing.viewOf(entry.getKey()))) {
+                sum += entry.getValue().sum();
+            }
+        }
+        return sum;
+    }
+
+    @Override
+    public Map<MetricName, ? extends Metric> metrics() {
+        return streams.metrics();
     }
 
     @Override
@@ -284,7 +316,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             }
 
             @Override
-            public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long restored) {
+            public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long count) {
+                restored.computeIfAbsent(store, s -> new LongAdder()).add(count);
             }
 
             @Override

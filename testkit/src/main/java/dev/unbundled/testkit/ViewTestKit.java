@@ -6,10 +6,12 @@ import dev.unbundled.Topic;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
+import dev.unbundled.ViewStore;
 import dev.unbundled.internal.CompiledViews;
 import dev.unbundled.internal.Compiler;
 import dev.unbundled.internal.DeadLetterRouter;
 import dev.unbundled.internal.DefinitionImpl;
+import dev.unbundled.internal.StoreRouting;
 import dev.unbundled.internal.StoreView;
 import dev.unbundled.internal.StreamsDefaults;
 import dev.unbundled.internal.ViewHost;
@@ -24,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
@@ -67,19 +70,22 @@ public final class ViewTestKit implements AutoCloseable {
     private final List<ProducerRecord<byte[], byte[]>> directDeadLetters = new ArrayList<>();
     private volatile boolean closed;
 
-    private ViewTestKit(List<DefinitionImpl<?, ?>> definitions) {
+    private ViewTestKit(ViewStore defaultStore, List<DefinitionImpl<?, ?>> definitions) {
         try {
             stateDir = Files.createTempDirectory("unbundled-testkit");
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot create a state directory for the test driver", e);
         }
+        StoreRouting routing = new StoreRouting(defaultStore, definitions);
         Properties config = StreamsDefaults.tunables();
-        config.putAll(StreamsDefaults.topologyConfig());
+        config.putAll(routing.streamsConfig());
+        config.put(StreamsDefaults.RUNTIME_ID, APPLICATION_ID + "-" + UUID.randomUUID());
+        config.putAll(StreamsDefaults.topologyConfig(routing));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         views = Compiler.compile(definitions, config);
         deadLetters = new DeadLetterRouter(APPLICATION_ID, views, directDeadLetters::add);
-        config.putAll(StreamsDefaults.streamsConfig(APPLICATION_ID, deadLetters));
+        config.putAll(StreamsDefaults.streamsConfig(APPLICATION_ID, deadLetters, routing));
         driver = new TopologyTestDriver(views.topology(), config);
     }
 
@@ -92,13 +98,32 @@ public final class ViewTestKit implements AutoCloseable {
      * @throws IllegalArgumentException if no definition is given or two views share a name
      */
     public static ViewTestKit of(ViewDefinition<?, ?>... definitions) {
+        return of(ViewStore.inMemory(), definitions);
+    }
+
+    /**
+     * Starts a test driver running the given views, with a default store for the views that choose none:
+     * the way to run the same test over every store type.
+     *
+     * <pre>{@code
+     * try (ViewTestKit kit = ViewTestKit.of(RocksDb.store(), ORDER_NOTES)) { ... }
+     * }</pre>
+     *
+     * @param defaultStore where views that choose no store keep their rows
+     * @param definitions the views to run
+     * @return the kit; close it
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if no definition is given or two views share a name
+     */
+    public static ViewTestKit of(ViewStore defaultStore, ViewDefinition<?, ?>... definitions) {
+        Objects.requireNonNull(defaultStore, "defaultStore");
         Objects.requireNonNull(definitions, "definitions");
         if (definitions.length == 0) {
             throw new IllegalArgumentException("ViewTestKit.of() needs at least one view definition");
         }
         List<DefinitionImpl<?, ?>> all = new ArrayList<>();
         Arrays.stream(definitions).forEach(d -> all.add((DefinitionImpl<?, ?>) Objects.requireNonNull(d, "definition")));
-        return new ViewTestKit(all);
+        return new ViewTestKit(defaultStore, all);
     }
 
     /**
@@ -239,7 +264,7 @@ public final class ViewTestKit implements AutoCloseable {
 
         @Override
         public ViewStatus status(String view) {
-            return new ViewStatus(view, closed ? ViewStatus.State.CLOSED : ViewStatus.State.READY);
+            return new ViewStatus(view, closed ? ViewStatus.State.CLOSED : ViewStatus.State.READY, 0);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.PLAYS;
@@ -46,7 +47,7 @@ class OperatorDeadLetterTest {
             .materialize("plays-per-song");
 
     private final ViewTestKit kit =
-            ViewTestKit.of(ALL_ORDERS, BIG_ORDERS, CHECKED_QUANTITIES, CHECKED_TRACKING, PLAYS_PER_SONG);
+            ViewTestKit.of(StoreUnderTest.get(), ALL_ORDERS, BIG_ORDERS, CHECKED_QUANTITIES, CHECKED_TRACKING, PLAYS_PER_SONG);
 
     @AfterEach
     void close() {
@@ -250,7 +251,7 @@ class OperatorDeadLetterTest {
         ViewDefinition<String, OrderNote> enriched = View.from(ORDERS)
                 .lookup(products, Order::productId, OrderNote::of)
                 .materialize("enriched-orders", Json.serde(OrderNote.class));
-        try (ViewTestKit global = ViewTestKit.of(enriched)) {
+        try (ViewTestKit global = ViewTestKit.of(StoreUnderTest.get(), enriched)) {
             global.input(PRODUCTS).pipe("p-1", new Product("Lamp", "home"))
                     .pipeRaw("p-2".getBytes(StandardCharsets.UTF_8), POISON);
 
@@ -265,7 +266,7 @@ class OperatorDeadLetterTest {
     @Test
     void deadLetterCounts_poisonValueInGlobalTopic_isCounted() {
         ViewDefinition<String, Product> products = Fixtures.productsGlobal();
-        try (ViewTestKit global = ViewTestKit.of(products)) {
+        try (ViewTestKit global = ViewTestKit.of(StoreUnderTest.get(), products)) {
             global.input(PRODUCTS).pipeRaw("p-2".getBytes(StandardCharsets.UTF_8), POISON);
 
             assertThat(global.deadLetterCounts()).containsEntry("products", 1L);
@@ -275,7 +276,7 @@ class OperatorDeadLetterTest {
     @Test
     void deadLetters_poisonValueInGlobalTopic_laterRecordsStillArrive() {
         ViewDefinition<String, Product> products = Fixtures.productsGlobal();
-        try (ViewTestKit global = ViewTestKit.of(products)) {
+        try (ViewTestKit global = ViewTestKit.of(StoreUnderTest.get(), products)) {
             global.input(PRODUCTS).pipeRaw("p-1".getBytes(StandardCharsets.UTF_8), POISON)
                     .pipe("p-2", new Product("Desk", "office"));
 

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.ORDER_EVENTS;
 import static dev.unbundled.testkit.operators.Fixtures.PLAYS;
@@ -115,7 +116,7 @@ class OperatorDeterminismTest {
                 .materialize("counts");
         Set<String> alone = ownNames(notes.topology().describe(), "notes");
 
-        try (ViewTestKit kit = ViewTestKit.of(counts, notes)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), counts, notes)) {
             assertThat(kit.describe()).contains(alone);
         }
     }

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.ORDER_EVENTS;
@@ -26,7 +27,7 @@ class OperatorFilterTest {
             .count()
             .materialize("large-order-events-per-product");
 
-    private final ViewTestKit kit = ViewTestKit.of(LARGE_ORDERS, EXPRESS_ORDERS, LARGE_ORDER_EVENTS_PER_PRODUCT);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), LARGE_ORDERS, EXPRESS_ORDERS, LARGE_ORDER_EVENTS_PER_PRODUCT);
 
     @AfterEach
     void close() {

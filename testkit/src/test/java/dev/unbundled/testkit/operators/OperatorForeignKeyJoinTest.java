@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.PRODUCTS;
@@ -29,7 +30,7 @@ class OperatorForeignKeyJoinTest {
             .join(View.from(PRODUCTS), Order::productId, OrderNote::of)
             .materialize("positive-order-notes", Json.serde(OrderNote.class));
 
-    private final ViewTestKit kit = ViewTestKit.of(NOTES, NOTES_LEFT, POSITIVE_NOTES);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), NOTES, NOTES_LEFT, POSITIVE_NOTES);
 
     @AfterEach
     void close() {

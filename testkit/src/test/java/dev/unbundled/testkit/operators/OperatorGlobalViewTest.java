@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.PRODUCTS;
@@ -23,7 +24,7 @@ class OperatorGlobalViewTest {
 
     @Test
     void view_globalDefinition_showsLatestValuePerKey() {
-        try (ViewTestKit kit = ViewTestKit.of(PRODUCTS_GLOBAL)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), PRODUCTS_GLOBAL)) {
             kit.input(PRODUCTS).pipe("p-1", new Product("Lamp", "home")).pipe("p-2", new Product("Desk", "office"))
                     .pipe("p-1", new Product("Desk lamp", "home"));
 
@@ -34,7 +35,7 @@ class OperatorGlobalViewTest {
 
     @Test
     void view_globalDefinition_deleteRemovesKey() {
-        try (ViewTestKit kit = ViewTestKit.of(PRODUCTS_GLOBAL)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), PRODUCTS_GLOBAL)) {
             kit.input(PRODUCTS).pipe("p-1", new Product("Lamp", "home")).pipe("p-2", new Product("Desk", "office"))
                     .delete("p-1");
 
@@ -44,7 +45,7 @@ class OperatorGlobalViewTest {
 
     @Test
     void view_globalDefinitionLookedUpByAnotherView_isReadableThroughTheKit() {
-        try (ViewTestKit kit = ViewTestKit.of(ENRICHED)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ENRICHED)) {
             kit.input(PRODUCTS).pipe("p-1", new Product("Lamp", "home"));
 
             assertThat(kit.view(PRODUCTS_GLOBAL)).containsExactlyEntriesOf(Map.of("p-1", new Product("Lamp", "home")));

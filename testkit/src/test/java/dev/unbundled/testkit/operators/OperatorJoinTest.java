@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.SHIPMENTS;
@@ -24,7 +25,7 @@ class OperatorJoinTest {
             .leftJoin(View.from(SHIPMENTS), Tracking::of)
             .materialize("tracking-left", Json.serde(Tracking.class));
 
-    private final ViewTestKit kit = ViewTestKit.of(TRACKING, TRACKING_LEFT);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), TRACKING, TRACKING_LEFT);
 
     @AfterEach
     void close() {

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.ORDER_EVENTS;
@@ -33,7 +34,7 @@ class OperatorLookupTest {
             .count()
             .materialize("order-events-per-category");
 
-    private final ViewTestKit kit = ViewTestKit.of(ENRICHED, ORDER_EVENTS_PER_CATEGORY);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ENRICHED, ORDER_EVENTS_PER_CATEGORY);
 
     @AfterEach
     void close() {

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.PLAYS;
@@ -31,7 +32,7 @@ class OperatorMapValuesTest {
             .count()
             .materialize("plays-per-song-name");
 
-    private final ViewTestKit kit = ViewTestKit.of(QUANTITIES, PRODUCT_IDS, LARGE_QUANTITIES, PLAYS_PER_SONG_NAME);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), QUANTITIES, PRODUCT_IDS, LARGE_QUANTITIES, PLAYS_PER_SONG_NAME);
 
     @AfterEach
     void close() {

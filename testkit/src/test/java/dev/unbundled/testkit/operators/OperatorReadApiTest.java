@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.NUMBERED_ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
@@ -30,7 +31,7 @@ class OperatorReadApiTest {
     private static final ViewDefinition<Integer, Order> BY_NUMBER = View.from(NUMBERED_ORDERS)
             .materialize("orders-by-number");
 
-    private final ViewTestKit kit = ViewTestKit.of(BY_ID, BY_NUMBER);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), BY_ID, BY_NUMBER);
     private ReadOnlyView<String, Order> view;
 
     @BeforeEach
@@ -220,7 +221,8 @@ class OperatorReadApiTest {
     private double openIterators(String store) {
         return kit.metrics().entrySet().stream()
                 .filter(e -> e.getKey().name().equals("num-open-iterators")
-                        && store.equals(e.getKey().tags().get("in-memory-state-id")))
+                        && (store.equals(e.getKey().tags().get("in-memory-state-id"))
+                            || store.equals(e.getKey().tags().get("rocksdb-state-id"))))
                 .mapToDouble(e -> ((Number) e.getValue().metricValue()).doubleValue())
                 .sum();
     }
@@ -234,7 +236,7 @@ class OperatorReadApiTest {
 
     @Test
     void status_openKit_isReady() {
-        assertThat(view.status()).isEqualTo(new ViewStatus("orders-by-id", ViewStatus.State.READY));
+        assertThat(view.status()).isEqualTo(new ViewStatus("orders-by-id", ViewStatus.State.READY, 0));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.NUMBERED_ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
@@ -31,7 +32,7 @@ class OperatorRekeyTest {
             .rekey(encoded -> "p-" + encoded % 100, Serdes.String())
             .materialize("quantity-by-product", Serdes.Integer());
 
-    private final ViewTestKit kit = ViewTestKit.of(BY_PRODUCT, NUMBERED_BY_PRODUCT, QUANTITY_BY_PRODUCT);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), BY_PRODUCT, NUMBERED_BY_PRODUCT, QUANTITY_BY_PRODUCT);
 
     @AfterEach
     void close() {

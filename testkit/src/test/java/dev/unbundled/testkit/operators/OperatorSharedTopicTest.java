@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ class OperatorSharedTopicTest {
             .count()
             .materialize("order-changes-per-product");
 
-    private final ViewTestKit kit = ViewTestKit.of(CURRENT_ORDERS, ORDER_CHANGES_PER_PRODUCT);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), CURRENT_ORDERS, ORDER_CHANGES_PER_PRODUCT);
 
     @AfterEach
     void close() {

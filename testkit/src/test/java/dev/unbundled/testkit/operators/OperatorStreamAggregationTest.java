@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.PLAYS;
 import static dev.unbundled.testkit.operators.Fixtures.PRODUCTS;
@@ -52,7 +53,7 @@ class OperatorStreamAggregationTest {
             .count()
             .materialize("plays-per-category");
 
-    private final ViewTestKit kit = ViewTestKit.of(PLAYS_PER_SONG, LONGEST_PLAY, SECONDS_PER_SONG, LATEST_PLAY,
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), PLAYS_PER_SONG, LONGEST_PLAY, SECONDS_PER_SONG, LATEST_PLAY,
             LONG_PLAYS_PER_SONG, PLAYS_PER_SONG_NAME, PLAYS_PER_CATEGORY);
 
     @AfterEach

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 
@@ -37,7 +38,7 @@ class OperatorTableAggregationTest {
             .count()
             .materialize("positive-orders-per-product");
 
-    private final ViewTestKit kit = ViewTestKit.of(COUNT, REDUCE, AGGREGATE, COUNT_OF_POSITIVE);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), COUNT, REDUCE, AGGREGATE, COUNT_OF_POSITIVE);
 
     @AfterEach
     void close() {

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.operators;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class OperatorViewAssertTest {
     private static final ViewDefinition<String, Order> ORDERS_BY_ID = View.from(ORDERS).materialize("orders-by-id");
 
-    private final ViewTestKit kit = ViewTestKit.of(ORDERS_BY_ID);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID);
     private ReadOnlyView<String, Order> view;
 
     @BeforeEach

@@ -1,5 +1,6 @@
 package dev.unbundled.testkit.reference;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.reference.ReferenceInputs.TOPICS;
 
 import dev.unbundled.Topic;
@@ -62,7 +63,7 @@ final class ReferenceKits {
         Kits(List<List<ViewCheck<?>>> groups) {
             this.groups = groups;
             for (List<ViewCheck<?>> group : groups) {
-                ViewTestKit kit = ViewTestKit.of(group.stream().map(ViewCheck::definition).toArray(ViewDefinition<?, ?>[]::new));
+                ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), group.stream().map(ViewCheck::definition).toArray(ViewDefinition<?, ?>[]::new));
                 kits.add(kit);
                 topicsPerKit.add(TOPICS.stream().filter(t -> reads(kit, t)).map(Topic::name).collect(Collectors.toSet()));
             }

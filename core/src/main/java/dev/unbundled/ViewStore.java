@@ -1,0 +1,48 @@
+package dev.unbundled;
+
+import dev.unbundled.internal.InMemoryStore;
+import java.util.Map;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
+
+/**
+ * Where a view keeps its rows: in memory (the default, {@link #inMemory()}) or on disk with the
+ * {@code unbundled-rocksdb} module's {@code RocksDb.store()}. The choice covers every store the view
+ * needs, including those inside its joins and aggregations.
+ *
+ * <pre>{@code
+ * ViewDefinition<String, OrderNote> notes = View.from(orders)
+ *     .join(View.from(products), Order::productId, OrderNote::new)
+ *     .materialize("order-notes", Json.serde(OrderNote.class))
+ *     .withStore(RocksDb.store());                    // this view on disk
+ *
+ * ViewRuntime.builder().defaultStore(RocksDb.store()) // or every view that does not choose
+ * }</pre>
+ *
+ * <p>Implemented by Unbundled's store modules; the methods below are how the runtime asks a store
+ * choice what it needs, not something views call.
+ */
+public interface ViewStore {
+
+    /**
+     * @return views held in memory: fastest reads, rebuilt from Kafka's changelogs on every start
+     */
+    static ViewStore inMemory() {
+        return InMemoryStore.INSTANCE;
+    }
+
+    /** @return the Kafka Streams store suppliers that create this choice's key-value stores */
+    DslStoreSuppliers suppliers();
+
+    /**
+     * @return true if a view with this choice throws its local state away on start and rebuilds it from
+     *     the log, rather than resuming from what it kept on disk
+     */
+    default boolean wipesLocalStateOnStart() {
+        return false;
+    }
+
+    /** @return Kafka Streams settings the runtime needs whenever a view uses this choice */
+    default Map<String, Object> streamsConfig() {
+        return Map.of();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.unbundled.rocksdb.internal;
+
+import dev.unbundled.internal.StreamsDefaults;
+import dev.unbundled.rocksdb.RocksDb;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.streams.state.RocksDBConfigSetter;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.BloomFilter;
+import org.rocksdb.Cache;
+import org.rocksdb.CompressionType;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.WriteBufferManager;
+
+/**
+ * The {@code rocksdb.config.setter} of Unbundled runtimes: every RocksDB store of one runtime shares one
+ * block cache and one write-buffer manager charged to it, sized by the runtime's memory budget.
+ * Kafka Streams creates one instance per store; the shared memory lives here, per runtime, and is freed
+ * when the runtime's last store closes.
+ */
+public final class BoundedMemory implements RocksDBConfigSetter {
+    /** The config key of the runtime's id, set by the runtime (see {@code StreamsDefaults.RUNTIME_ID}). */
+    static final String RUNTIME_ID = StreamsDefaults.RUNTIME_ID;
+    private static final double HIGH_PRIORITY_RATIO = 0.1;
+    private static final Map<String, SharedMemory> SHARED = new ConcurrentHashMap<>();
+
+    private String runtime;
+    private BloomFilter filter;
+
+    /** Kafka Streams creates config setters reflectively, one per store. */
+    public BoundedMemory() {
+    }
+
+    /** One runtime's cache and write-buffer manager, and how many of its stores are open. */
+    static final class SharedMemory {
+        final Cache cache;
+        final WriteBufferManager writeBuffers;
+        final long budget;
+        int stores;
+
+        SharedMemory(long budget) {
+            this.budget = budget;
+            this.cache = new LRUCache(budget, -1, false, HIGH_PRIORITY_RATIO);
+            this.writeBuffers = new WriteBufferManager(budget / 2, cache);
+        }
+
+        void close() {
+            writeBuffers.close();
+            cache.close();
+        }
+    }
+
+    /**
+     * @param runtimeId a runtime's id
+     * @return the capacity of the runtime's shared block cache in bytes, or -1 if it has no open RocksDB store
+     */
+    public static long capacity(String runtimeId) {
+        SharedMemory shared = SHARED.get(runtimeId);
+        return shared == null ? -1 : shared.budget;
+    }
+
+    @Override
+    public void setConfig(String storeName, Options options, Map<String, Object> configs) {
+        long budget = budget(configs.get(RocksDb.MEMORY_BUDGET_CONFIG));
+        runtime = String.valueOf(configs.get(RUNTIME_ID));
+        SharedMemory shared = SHARED.compute(runtime, (id, known) -> {
+            SharedMemory memory = known != null ? known : new SharedMemory(budget);
+            memory.stores++;
+            return memory;
+        });
+
+        BlockBasedTableConfig table = (BlockBasedTableConfig) options.tableFormatConfig();
+        table.setBlockCache(shared.cache);
+        table.setCacheIndexAndFilterBlocks(true);
+        table.setCacheIndexAndFilterBlocksWithHighPriority(true);
+        table.setPinTopLevelIndexAndFilter(true);
+        filter = new BloomFilter(10, false);
+        table.setFilterPolicy(filter);
+        options.setTableFormatConfig(table);
+        options.setWriteBufferManager(shared.writeBuffers);
+        options.setCompressionType(CompressionType.LZ4_COMPRESSION);
+    }
+
+    @Override
+    public void close(String storeName, Options options) {
+        if (filter != null) {
+            filter.close();
+        }
+        SHARED.computeIfPresent(runtime, (id, shared) -> {
+            if (--shared.stores > 0) {
+                return shared;
+            }
+            shared.close();
+            return null;
+        });
+    }
+
+    private static long budget(Object value) {
+        if (value == null) {
+            return RocksDb.DEFAULT_MEMORY_BUDGET;
+        }
+        try {
+            long budget = value instanceof Number number ? number.longValue() : Long.parseLong(value.toString().trim());
+            if (budget < (1L << 20)) {
+                throw new ConfigException(RocksDb.MEMORY_BUDGET_CONFIG, value, "must be at least 1 MiB (1048576 bytes)");
+            }
+            return budget;
+        } catch (NumberFormatException e) {
+            throw new ConfigException(RocksDb.MEMORY_BUDGET_CONFIG, value, "must be a number of bytes");
+        }
+    }
+}
