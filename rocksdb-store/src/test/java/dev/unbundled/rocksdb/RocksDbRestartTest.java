@@ -1,0 +1,94 @@
+package dev.unbundled.rocksdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Topic;
+import dev.unbundled.View;
+import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewRuntime;
+import dev.unbundled.ViewStore;
+import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Durable views resume from their local state after a restart; ephemeral ones rebuild from the log. */
+class RocksDbRestartTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final int ITEMS = 3_000;
+    private static final AtomicInteger RUN = new AtomicInteger();
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void restart_durableView_resumesWithoutRereadingItsInput() {
+        Restarted restarted = startFillRestart(RocksDb.store());
+
+        assertThat(restarted.firstRestored).as("records restored by the first start").isZero();
+        assertThat(restarted.secondRestored).as("records restored after a clean restart").isZero();
+        assertThat(restarted.count).isEqualTo(ITEMS + 1);
+    }
+
+    @Test
+    void restart_ephemeralView_rebuildsTheSameContentFromTheLog() {
+        Restarted restarted = startFillRestart(RocksDb.ephemeral());
+
+        assertThat(restarted.secondRestored).as("records restored after the restart").isEqualTo(ITEMS);
+        assertThat(restarted.count).isEqualTo(ITEMS + 1);
+    }
+
+    @Test
+    void restart_inMemoryView_rebuildsFromTheLogToo() {
+        Restarted restarted = startFillRestart(ViewStore.inMemory());
+
+        assertThat(restarted.secondRestored).isEqualTo(ITEMS);
+        assertThat(restarted.count).isEqualTo(ITEMS + 1);
+    }
+
+    private record Restarted(long firstRestored, long secondRestored, long count) {
+    }
+
+    /** Fills a topic, runs the view over it, closes it, adds one record, and runs it again. */
+    private Restarted startFillRestart(ViewStore store) {
+        int run = RUN.incrementAndGet();
+        Topic<String, String> items = Topic.of("items-" + run, Serdes.String(), Serdes.String());
+        KAFKA.kafka().createTopic(items.name(), 3);
+        ViewDefinition<String, String> catalogue = View.from(items).materialize("catalogue").withStore(store);
+        Catalogue.fill(KAFKA.kafka(), items.name(), 0, ITEMS);
+
+        long firstRestored;
+        try (ViewRuntime first = start("restart-" + run, catalogue)) {
+            ReadOnlyView<String, String> view = first.view(catalogue).awaitReady(PATIENCE);
+            await().atMost(PATIENCE).until(() -> view.get(Catalogue.key(ITEMS - 1)).isPresent()
+                    && view.approximateCount() == ITEMS);
+            firstRestored = view.status().restoredRecords();
+        }
+        Catalogue.fill(KAFKA.kafka(), items.name(), ITEMS, ITEMS + 1);
+
+        try (ViewRuntime second = start("restart-" + run, catalogue)) {
+            ReadOnlyView<String, String> view = second.view(catalogue).awaitReady(PATIENCE);
+            await().atMost(PATIENCE).until(() -> view.get(Catalogue.key(ITEMS)).isPresent());
+            assertThat(view.get(Catalogue.key(17))).contains(Catalogue.value(17));
+            long count;
+            try (var all = view.all()) {
+                count = all.count();
+            }
+            return new Restarted(firstRestored, view.status().restoredRecords(), count);
+        }
+    }
+
+    private ViewRuntime start(String applicationId, ViewDefinition<?, ?> view) {
+        return ViewRuntime.builder().applicationId(applicationId).bootstrapServers(KAFKA.kafka().bootstrapServers())
+                .stateDir(stateDir).view(view).start();
+    }
+}
