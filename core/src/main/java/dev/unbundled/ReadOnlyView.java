@@ -47,6 +47,44 @@ public interface ReadOnlyView<K, V> {
     Optional<V> get(K key);
 
     /**
+     * Reads the value of one key once the view has processed the given writes: read-your-writes.
+     *
+     * <pre>{@code
+     * RecordMetadata sent = producer.send(record).get();
+     * Optional<OrderNote> note = notes.get("o-1", Freshness.after(sent));
+     * }</pre>
+     *
+     * <p>Waits at most 10 seconds; use {@link #awaitFreshness} first to choose the timeout.
+     *
+     * @param key the key, not null
+     * @param freshness the writes the answer must reflect; {@link Freshness#any()} reads at once
+     * @return the value, or empty if the view has no row for the key
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the token names a topic the view does not read
+     * @throws ViewNotReadyException if the view has not processed the writes in time, naming the positions it lacks
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    Optional<V> get(K key, Freshness freshness);
+
+    /**
+     * Waits until the view has processed the given writes (see {@link Freshness} for what processed means
+     * for views with a repartition step).
+     *
+     * <pre>{@code
+     * notes.awaitFreshness(Freshness.after(sent), Duration.ofSeconds(2)).get("o-1");
+     * }</pre>
+     *
+     * @param freshness the writes to wait for
+     * @param timeout how long to wait at most
+     * @return this view, to chain a read
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the token names a topic the view does not read
+     * @throws ViewNotReadyException if the view has not processed the writes in time, naming the positions it lacks
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    ReadOnlyView<K, V> awaitFreshness(Freshness freshness, Duration timeout);
+
+    /**
      * Reads the values of several keys.
      *
      * @param keys the keys, none of them null
@@ -113,16 +151,65 @@ public interface ReadOnlyView<K, V> {
      */
     long approximateCount();
 
+    /**
+     * Subscribes to the changes of this view, with a buffer of 10,000 changes. See
+     * {@link #subscribe(ChangeListener, int)}.
+     *
+     * @param listener receives each change after it is applied
+     * @return the subscription; close it
+     * @throws NullPointerException if the listener is null
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    Subscription subscribe(ChangeListener<K, V> listener);
+
+    /**
+     * Subscribes to the changes of this view: every change applied from now on (key, new value or a
+     * delete) is delivered once, after it is applied, on a dispatcher thread of this subscription, never
+     * on a stream thread.
+     *
+     * <p><b>Overflow policy.</b> Changes wait in a buffer of {@code capacity} entries. When a listener is
+     * so slow that the buffer fills, the view keeps running and the subscription is dropped: the buffered
+     * changes are delivered, then {@link ChangeListener#onError} is called once, and later changes are not
+     * delivered. Processing is never slowed by a listener, and no change is silently skipped in a
+     * subscription that is still active.
+     *
+     * <pre>{@code
+     * try (Subscription subscription = notes.subscribe(change -> page.push(change), 1_000)) {
+     *     ...
+     * }
+     * }</pre>
+     *
+     * <p>A filtered view may report a delete for a key it did not hold (Kafka Streams forwards the record
+     * that no longer matches as a delete).
+     *
+     * @param listener receives each change after it is applied
+     * @param capacity how many changes may wait for the listener, at least 1
+     * @return the subscription; close it
+     * @throws NullPointerException if the listener is null
+     * @throws IllegalArgumentException if the capacity is below 1, or the view is global
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    Subscription subscribe(ChangeListener<K, V> listener, int capacity);
+
     /** @return the view's state now; never throws */
     ViewStatus status();
 
     /**
-     * Waits until the view answers reads.
+     * Waits until the view answers reads and has caught up with its input topics: every input partition
+     * this instance processes has been processed up to the end offset it had when this method was
+     * called. For a view with a repartition step (a foreign-key join, a re-key, a stream aggregation)
+     * caught up means processed at the source, a lower bound: the last records may still be crossing the
+     * repartition topic when this returns.
+     *
+     * <pre>{@code
+     * long rows = view.awaitReady(Duration.ofSeconds(30)).approximateCount();
+     * }</pre>
      *
      * @param timeout how long to wait at most
      * @return this view, to chain a read
      * @throws NullPointerException if the timeout is null
-     * @throws ViewNotReadyException if the view is still not ready when the timeout ends, naming its state
+     * @throws ViewNotReadyException if the view is still not ready or behind when the timeout ends, naming its
+     *     state or the partitions and lag it still waits for
      * @throws IllegalStateException if the runtime has been closed
      */
     ReadOnlyView<K, V> awaitReady(Duration timeout);

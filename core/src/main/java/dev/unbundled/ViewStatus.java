@@ -1,14 +1,23 @@
 package dev.unbundled;
 
+import java.time.Instant;
+import java.util.Collections;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.common.TopicPartition;
 
 /**
- * A snapshot of a view's state, as answered by {@link ReadOnlyView#status()}.
+ * A snapshot of a view's state, as answered by {@link ReadOnlyView#status()}: its state, how much it
+ * restored, and how far behind its input topics it is.
  *
  * <pre>{@code
- * if (view.status().state() != ViewStatus.State.READY) {
- *     return serviceUnavailable(view.status().toString());
+ * ViewStatus status = view.status();
+ * if (!status.isReady() || status.totalLag() > 1_000) {
+ *     return serviceUnavailable(status.toString());
  * }
+ * metrics.gauge("view.lag", status.totalLag());
  * }</pre>
  *
  * @param view the name of the view
@@ -16,8 +25,15 @@ import java.util.Objects;
  * @param restoredRecords how many records were restored into the view's stores from Kafka since the
  *     runtime started: all of its changelogs for an in-memory or ephemeral view, little or nothing for
  *     a durable one that resumed from its local state
+ * @param lag for each input partition this instance processes, the end offset minus the offset
+ *     processed (records not yet in the view); empty while the instance has no partitions or the end
+ *     offsets cannot be read. Processed means gone through the view's source: for a view with a
+ *     repartition step (a foreign-key join, a re-key, a stream aggregation) it is a lower bound
+ * @param totalLag the sum of {@code lag}
+ * @param lastUpdate when this instance last applied a record of the view's input topics, if ever
  */
-public record ViewStatus(String view, State state, long restoredRecords) {
+public record ViewStatus(String view, State state, long restoredRecords, Map<TopicPartition, Long> lag,
+                         long totalLag, Optional<Instant> lastUpdate) {
 
     /** The states a view moves through during its life. */
     public enum State {
@@ -39,11 +55,39 @@ public record ViewStatus(String view, State state, long restoredRecords) {
      * @param view the name of the view
      * @param state the view's state
      * @param restoredRecords records restored into the view's stores since start
+     * @param lag records not yet processed, per input partition
+     * @param totalLag the sum of {@code lag}
+     * @param lastUpdate when a record was last applied
      * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if a lag is negative
      */
     public ViewStatus {
         Objects.requireNonNull(view, "view");
         Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(lag, "lag");
+        Objects.requireNonNull(lastUpdate, "lastUpdate");
+        Map<TopicPartition, Long> sorted = new TreeMap<>((one, other) -> {
+            int byTopic = one.topic().compareTo(other.topic());
+            return byTopic != 0 ? byTopic : Integer.compare(one.partition(), other.partition());
+        });
+        lag.forEach((partition, records) -> {
+            if (records < 0) {
+                throw new IllegalArgumentException("lag of " + partition + " is negative: " + records);
+            }
+            sorted.put(partition, records);
+        });
+        lag = Collections.unmodifiableMap(sorted);
+    }
+
+    /**
+     * A status without lag information.
+     *
+     * @param view the name of the view
+     * @param state the view's state
+     * @param restoredRecords records restored into the view's stores since start
+     */
+    public ViewStatus(String view, State state, long restoredRecords) {
+        this(view, state, restoredRecords, Map.of(), 0, Optional.empty());
     }
 
     /** @return true if the view answers reads */

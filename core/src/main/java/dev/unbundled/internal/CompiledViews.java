@@ -13,10 +13,13 @@ import org.apache.kafka.streams.Topology;
  * @param storeNames the store each view reads from, by view name
  * @param viewsByTopic the views that read each input topic
  * @param sourceNodes the input topic of each source processor, by processor name
+ * @param positions how far each input partition has been processed
+ * @param changes the change taps of the views, for subscriptions
  */
 public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object, Object>> definitions,
                             Map<String, String> storeNames, Map<String, List<String>> viewsByTopic,
-                            Map<String, String> sourceNodes) {
+                            Map<String, String> sourceNodes, Positions positions,
+                            Changes changes) {
 
     /**
      * @param view a view's name
@@ -31,6 +34,21 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
                     + definitions.keySet());
         }
         return definition;
+    }
+
+    /**
+     * @param view a view's name
+     * @return the partitioned (not global) topics the view reads, in a stable order
+     */
+    public java.util.Set<String> inputTopics(String view) {
+        java.util.Set<String> global = globalTopics();
+        java.util.Set<String> topics = new java.util.TreeSet<>();
+        viewsByTopic.forEach((topic, readers) -> {
+            if (readers.contains(view) && !global.contains(topic)) {
+                topics.add(topic);
+            }
+        });
+        return topics;
     }
 
     /** @return the input topics of the global views */

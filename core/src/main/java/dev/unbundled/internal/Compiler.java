@@ -47,6 +47,7 @@ public final class Compiler {
     private final Map<String, KStream<Object, Object>> events = new HashMap<>();
     private final Map<String, GlobalKTable<Object, Object>> globals = new HashMap<>();
     private final Map<String, String> storeNames = new LinkedHashMap<>();
+    private final Changes changes = new Changes();
 
     private Compiler(Properties config) {
         // the builder must see the config: explicit-naming enforcement and the store type are read from it
@@ -111,13 +112,20 @@ public final class Compiler {
             }
         }
         Topology topology = builder.build(config);
+        Positions positions = new Positions();
+        topics.forEach((name, use) -> {
+            if (use.globalView == null) {
+                // added after build, so it is the source's last child: it sees a record once the views have
+                topology.addProcessor(use.sourceName() + ".position", positions.tracker(name), use.sourceName());
+            }
+        });
         Map<String, List<String>> viewsByTopic = new LinkedHashMap<>();
         Map<String, String> sourceNodes = new LinkedHashMap<>();
         topics.forEach((name, use) -> {
             viewsByTopic.put(name, List.copyOf(use.views));
             sourceNodes.put(use.sourceName(), name);
         });
-        return new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames), viewsByTopic, sourceNodes);
+        return new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames), viewsByTopic, sourceNodes, positions, changes);
     }
 
     private void register(DefinitionImpl<Object, Object> definition, Map<String, DefinitionImpl<Object, Object>> all,
@@ -208,13 +216,17 @@ public final class Compiler {
     private void compileView(DefinitionImpl<Object, Object> definition) {
         Names names = new Names(definition.name());
         Plan plan = definition.plan();
+        KTable<Object, Object> view;
         if (plan instanceof Plan.Source source) {
-            table(source);
+            view = table(source);
             storeNames.put(definition.name(), topics.get(source.topic().name()).tableStoreName());
         } else {
-            table(plan, names, materialized(definition.name(), plan.keySerde(), plan.valueSerde()));
+            view = table(plan, names, materialized(definition.name(), plan.keySerde(), plan.valueSerde()));
             storeNames.put(definition.name(), definition.name());
         }
+        // the tap sees each update after the view's store has it; subscriptions hang off it
+        view.toStream(Named.as(definition.name() + ".changes-stream"))
+                .process(changes.tap(definition.name()), Named.as(definition.name() + ".changes"));
     }
 
     private KTable<Object, Object> table(Plan.Source source) {

@@ -40,6 +40,8 @@ public final class DeadLetterHandler
                                                                 ConsumerRecord<byte[], byte[]> record,
                                                                 Exception exception) {
         List<ProducerRecord<byte[], byte[]>> letters = router.deadLetters(context, record.key(), record.value(), exception);
+        // an unreadable record never reaches the position tracker, yet it is handled: the view is not behind it
+        router.handled(context.topic(), context.partition(), context.offset());
         if (router.isGlobalTopic(context.topic())) {
             // Kafka Streams 4.4 cannot send dead letters from its global thread (its context has no record collector)
             router.deliver(letters);

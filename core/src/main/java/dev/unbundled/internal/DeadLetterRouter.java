@@ -30,6 +30,7 @@ public final class DeadLetterRouter {
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
     private final java.util.Set<String> globalTopics;
     private final Consumer<ProducerRecord<byte[], byte[]>> directSink;
+    private final Positions positions;
 
     /**
      * @param applicationId the application id, the first part of every dead-letter topic's name
@@ -39,6 +40,7 @@ public final class DeadLetterRouter {
     public DeadLetterRouter(String applicationId, CompiledViews views,
                             Consumer<ProducerRecord<byte[], byte[]>> directSink) {
         this.globalTopics = views.globalTopics();
+        this.positions = views.positions();
         this.directSink = directSink;
         this.applicationId = applicationId;
         this.viewsLongestFirst = views.definitions().keySet().stream()
@@ -53,6 +55,19 @@ public final class DeadLetterRouter {
      */
     public String topicOf(String view) {
         return applicationId + "." + view + ".dlq";
+    }
+
+    /**
+     * Moves the position of a partition past a record that went to a dead-letter topic before any view saw it.
+     *
+     * @param topic the record's topic
+     * @param partition its partition
+     * @param offset its offset
+     */
+    public void handled(String topic, int partition, long offset) {
+        if (topic != null && offset >= 0 && !globalTopics.contains(topic)) {
+            positions.handled(topic, partition, offset, System.currentTimeMillis());
+        }
     }
 
     /** @return how many records went to each view's dead-letter topic, by view name */

@@ -1,6 +1,9 @@
 package dev.unbundled.internal;
 
+import dev.unbundled.ChangeListener;
+import dev.unbundled.Freshness;
 import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Subscription;
 import dev.unbundled.ViewStatus;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
@@ -35,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     private static final Logger LOG = LoggerFactory.getLogger(StoreView.class);
     private static final Cleaner CLEANER = Cleaner.create();
+    private static final Duration FRESHNESS_TIMEOUT = Duration.ofSeconds(10);
+    private static final int DEFAULT_CAPACITY = 10_000;
 
     private final String name;
     private final ViewHost host;
@@ -60,6 +65,24 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     public Optional<V> get(K key) {
         requireKey(key, "key");
         return Optional.ofNullable(read(() -> store().get(key)));
+    }
+
+    @Override
+    public Optional<V> get(K key, Freshness freshness) {
+        requireKey(key, "key");
+        Objects.requireNonNull(freshness, () -> "View '" + name + "': freshness must not be null; use Freshness.any()");
+        if (!freshness.isAny()) {
+            host.awaitFreshness(name, freshness, FRESHNESS_TIMEOUT);
+        }
+        return get(key);
+    }
+
+    @Override
+    public ReadOnlyView<K, V> awaitFreshness(Freshness freshness, Duration timeout) {
+        Objects.requireNonNull(freshness, () -> "View '" + name + "': freshness must not be null; use Freshness.any()");
+        Objects.requireNonNull(timeout, () -> "View '" + name + "': timeout must not be null");
+        host.awaitFreshness(name, freshness, timeout);
+        return this;
     }
 
     @Override
@@ -113,6 +136,21 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     @Override
     public long approximateCount() {
         return read(() -> store().approximateNumEntries());
+    }
+
+    @Override
+    public Subscription subscribe(ChangeListener<K, V> listener) {
+        return subscribe(listener, DEFAULT_CAPACITY);
+    }
+
+    @Override
+    public Subscription subscribe(ChangeListener<K, V> listener, int capacity) {
+        Objects.requireNonNull(listener, () -> "View '" + name + "': listener must not be null");
+        if (capacity < 1) {
+            throw new IllegalArgumentException("View '" + name + "': a subscription's capacity must be at least 1, got "
+                    + capacity);
+        }
+        return host.subscribe(name, listener, capacity);
     }
 
     @Override

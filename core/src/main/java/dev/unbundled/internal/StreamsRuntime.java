@@ -1,6 +1,9 @@
 package dev.unbundled.internal;
 
+import dev.unbundled.ChangeListener;
+import dev.unbundled.Freshness;
 import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Subscription;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewException;
 import dev.unbundled.ViewNotReadyException;
@@ -10,7 +13,9 @@ import dev.unbundled.ViewStore;
 import dev.unbundled.ViewStatus.State;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -51,6 +56,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String applicationId;
     private final CompiledViews views;
@@ -63,13 +69,17 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final Set<String> restoring = ConcurrentHashMap.newKeySet();
     private final Map<String, LongAdder> restored = new ConcurrentHashMap<>();
     private final StoreRouting routing;
+    private final Positions positions;
+    private final InputOffsets offsets;
     private volatile boolean closed;
     private volatile Throwable failure;
 
     private StreamsRuntime(String applicationId, CompiledViews views, StoreRouting routing,
                            DeadLetterRouter deadLetters, KafkaStreams streams,
-                           KafkaProducer<byte[], byte[]> globalDeadLetters) {
+                           KafkaProducer<byte[], byte[]> globalDeadLetters, Admin admin) {
         this.routing = routing;
+        this.positions = views.positions();
+        this.offsets = new InputOffsets(applicationId, streams, admin, positions);
         this.globalDeadLetters = globalDeadLetters;
         this.applicationId = applicationId;
         this.views = views;
@@ -110,7 +120,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
 
         KafkaStreams streams = new KafkaStreams(views.topology(), config);
-        StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams, globalDeadLetters);
+        StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams, globalDeadLetters,
+                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                        AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag")));
         streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
         streams.setUncaughtExceptionHandler(runtime::onFailure);
         streams.setGlobalStateRestoreListener(runtime.restoreListener());
@@ -193,18 +205,43 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
 
     @Override
     public ViewStatus status(String view) {
+        State state = state(view);
         long restoredRecords = restoredRecords(view);
-        if (closed) {
-            return new ViewStatus(view, State.CLOSED, restoredRecords);
+        Set<String> topics = views.inputTopics(view);
+        Optional<Instant> lastUpdate = positions.lastUpdate(topics).stream().mapToObj(Instant::ofEpochMilli).findFirst();
+        if (state == State.CLOSED || state == State.ERROR) {
+            return new ViewStatus(view, state, restoredRecords, Map.of(), 0, lastUpdate);
         }
-        State state = switch (streams.state()) {
+        Map<TopicPartition, Long> lag = new HashMap<>();
+        try {
+            InputOffsets.Local assigned = offsets.local();
+            Map<TopicPartition, Long> ends = offsets.endOffsets(view, assigned.partitionsOf(topics), false);
+            for (TopicPartition partition : assigned.partitionsOf(topics)) {
+                Long end = ends.get(partition);
+                if (end != null) {
+                    lag.put(partition, Math.max(0, end - offsets.processed(partition, assigned)));
+                }
+            }
+        } catch (RuntimeException e) {
+            // status never throws: without end offsets the lag is unknown, and left empty
+            LOG.debug("View '{}': cannot compute the lag now", view, e);
+            lag.clear();
+        }
+        long total = lag.values().stream().mapToLong(Long::longValue).sum();
+        return new ViewStatus(view, state, restoredRecords, lag, total, lastUpdate);
+    }
+
+    private State state(String view) {
+        if (closed) {
+            return State.CLOSED;
+        }
+        return switch (streams.state()) {
             case CREATED -> State.STARTING;
             case REBALANCING -> State.REBALANCING;
             case RUNNING -> restoring.contains(views.storeNames().get(view)) ? State.RESTORING : State.READY;
             case PENDING_ERROR, ERROR -> State.ERROR;
             case PENDING_SHUTDOWN, NOT_RUNNING -> failure != null ? State.ERROR : State.CLOSED;
         };
-        return new ViewStatus(view, state, restoredRecords);
     }
 
     private long restoredRecords(String view) {
@@ -226,6 +263,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     @Override
     public void awaitReady(String view, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
+        requireOpen(view);
+        // the target is the end of the log now: records written while waiting do not move it
+        Map<TopicPartition, Long> target = offsets.endOffsets(view, offsets.allPartitions(view, views.inputTopics(view)), true);
         while (true) {
             requireOpen(view);
             ViewStatus status = status(view);
@@ -235,7 +275,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             if (status.isReady()) {
                 try {
                     store(view).approximateNumEntries();
-                    return;
+                    break;
                 } catch (ViewNotReadyException | InvalidStateStoreException e) {
                     // the instance is running but this store is not open yet: keep waiting
                 }
@@ -245,6 +285,75 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                         + status.state() + " after " + timeout + "; " + waitingFor(status.state()), null);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        awaitPositions(view, target, deadline, () -> "View '" + view + "' has not caught up with its input topics after "
+                + timeout + "; still behind on ", "the end offsets at the call; the service is slower than its input or"
+                + " a stream thread is stuck: raise the timeout or num.stream.threads");
+    }
+
+    @Override
+    public <K, V> Subscription subscribe(String view, ChangeListener<K, V> listener, int capacity) {
+        requireOpen(view);
+        return views.changes().subscribe(view, listener, capacity);
+    }
+
+    @Override
+    public void awaitFreshness(String view, Freshness freshness, Duration timeout) {
+        requireOpen(view);
+        Set<String> topics = views.inputTopics(view);
+        Map<TopicPartition, Long> target = new HashMap<>();
+        freshness.offsets().forEach((partition, offset) -> {
+            if (!topics.contains(partition.topic())) {
+                throw new IllegalArgumentException("View '" + view + "' does not read topic '" + partition.topic()
+                        + "' (it reads " + topics + (views.globalTopics().contains(partition.topic())
+                        ? "; global views do not track freshness" : "") + "); pass only tokens of writes to its topics");
+            }
+            target.put(partition, offset + 1);
+        });
+        if (target.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitPositions(view, target, deadline, () -> "View '" + view + "' has not processed " + freshness + " after "
+                + timeout + "; still lacking ", "the written records; read without the token, or raise the timeout");
+    }
+
+    /**
+     * Waits until every target partition this instance processes has reached its target offset.
+     *
+     * @param target the next offset each partition must reach
+     * @param what the start of the timeout message
+     * @param fix the end of the timeout message
+     */
+    private void awaitPositions(String view, Map<TopicPartition, Long> target, long deadline,
+                                java.util.function.Supplier<String> what, String fix) {
+        while (true) {
+            requireOpen(view);
+            InputOffsets.Local assigned = offsets.local();
+            Map<TopicPartition, Long> lacking = offsets.lacking(target, assigned);
+            if (lacking.isEmpty()) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                StringBuilder message = new StringBuilder(what.get());
+                lacking.forEach((partition, next) -> message.append(partition).append(" (at offset ").append(next)
+                        .append(", needs ").append(target.get(partition)).append(", lag ")
+                        .append(target.get(partition) - next).append(assigned.partitions().contains(partition)
+                                ? "" : ", not assigned to this instance").append(") "));
+                message.append("to reach ").append(fix);
+                throw new ViewNotReadyException(view, state(view), message.toString(), failure);
+            }
+            if (state(view) == State.ERROR) {
+                throw notReady(view, null);
+            }
+            try {
+                // woken by every processed record; the cap re-reads the committed offsets and assignment
+                positions.await(() -> offsets.lacking(target, assigned).isEmpty(), Math.min(left, WAIT_SLICE_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ViewNotReadyException(view, state(view), "Interrupted while waiting for view '" + view + "'", e);
+            }
         }
     }
 
@@ -278,6 +387,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             return;
         }
         closed = true;
+        views.changes().closeAll();
+        offsets.close();
         // leaving the group hands this instance's partitions to the others now, not after the session timeout
         streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                 .withTimeout(Duration.ofSeconds(30)));

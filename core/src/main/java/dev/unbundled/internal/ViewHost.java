@@ -1,5 +1,8 @@
 package dev.unbundled.internal;
 
+import dev.unbundled.ChangeListener;
+import dev.unbundled.Freshness;
+import dev.unbundled.Subscription;
 import dev.unbundled.ViewStatus;
 import java.time.Duration;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -29,6 +32,30 @@ public interface ViewHost {
      * @throws dev.unbundled.ViewNotReadyException if the view is not ready in time
      */
     void awaitReady(String view, Duration timeout);
+
+    /**
+     * Waits until the view has processed the given positions.
+     *
+     * @param view the view's name
+     * @param freshness the positions
+     * @param timeout how long to wait at most
+     * @throws IllegalArgumentException if the token names a topic the view does not read
+     * @throws dev.unbundled.ViewNotReadyException if the positions are not processed in time
+     */
+    void awaitFreshness(String view, Freshness freshness, Duration timeout);
+
+    /**
+     * Subscribes to a view's changes.
+     *
+     * @param view the view's name
+     * @param listener the listener
+     * @param capacity the buffer's size
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the subscription
+     * @throws IllegalStateException if the host has been closed
+     */
+    <K, V> Subscription subscribe(String view, ChangeListener<K, V> listener, int capacity);
 
     /**
      * Translates Kafka Streams' store exception into what users see.

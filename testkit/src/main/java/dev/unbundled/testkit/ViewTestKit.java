@@ -1,8 +1,11 @@
 package dev.unbundled.testkit;
 
+import dev.unbundled.ChangeListener;
 import dev.unbundled.DeadLetter;
+import dev.unbundled.Freshness;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Topic;
+import dev.unbundled.Subscription;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
@@ -20,17 +23,21 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -235,6 +242,7 @@ public final class ViewTestKit implements AutoCloseable {
             return;
         }
         closed = true;
+        views.changes().closeAll();
         try {
             driver.close();
         } finally {
@@ -262,14 +270,44 @@ public final class ViewTestKit implements AutoCloseable {
             return new UntimestampedStore(driver.getTimestampedKeyValueStore(views.storeNames().get(view)));
         }
 
+        /** Every piped record is processed before {@code pipe} returns: the view is never behind. */
         @Override
         public ViewStatus status(String view) {
-            return new ViewStatus(view, closed ? ViewStatus.State.CLOSED : ViewStatus.State.READY, 0);
+            if (closed) {
+                return new ViewStatus(view, ViewStatus.State.CLOSED, 0);
+            }
+            Set<String> topics = views.inputTopics(view);
+            Map<TopicPartition, Long> lag = new HashMap<>();
+            views.positions().snapshot().keySet().forEach(partition -> {
+                if (topics.contains(partition.topic())) {
+                    lag.put(partition, 0L);
+                }
+            });
+            return new ViewStatus(view, ViewStatus.State.READY, 0, lag, 0,
+                    views.positions().lastUpdate(topics).stream().mapToObj(Instant::ofEpochMilli).findFirst());
         }
 
         @Override
         public void awaitReady(String view, Duration timeout) {
             store(view);
+        }
+
+        @Override
+        public <K, V> Subscription subscribe(String view, ChangeListener<K, V> listener, int capacity) {
+            store(view);
+            return views.changes().subscribe(view, listener, capacity);
+        }
+
+        @Override
+        public void awaitFreshness(String view, Freshness freshness, Duration timeout) {
+            store(view);
+            Set<String> topics = views.inputTopics(view);
+            freshness.offsets().keySet().forEach(partition -> {
+                if (!topics.contains(partition.topic())) {
+                    throw new IllegalArgumentException("View '" + view + "' does not read topic '" + partition.topic()
+                            + "' (it reads " + topics + "); pass only tokens of writes to its topics");
+                }
+            });
         }
 
         @Override

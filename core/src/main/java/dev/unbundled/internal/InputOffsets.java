@@ -1,0 +1,221 @@
+package dev.unbundled.internal;
+
+import dev.unbundled.ViewException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a runtime's input partitions stand: which ones this instance processes, how far it has
+ * processed them, and where their logs start and end. Answers from Kafka are kept for 100 ms, so that
+ * frequent status calls and waits cost little.
+ */
+final class InputOffsets implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InputOffsets.class);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration GROUP_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
+    private static final long CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final String applicationId;
+    private final KafkaStreams streams;
+    private final Admin admin;
+    private final Positions positions;
+    private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Long> logStarts = new ConcurrentHashMap<>();
+    private volatile Cached<Map<TopicPartition, Long>> endOffsets = Cached.empty();
+    private volatile Cached<Local> local = Cached.empty();
+
+    InputOffsets(String applicationId, KafkaStreams streams, Admin admin, Positions positions) {
+        this.applicationId = applicationId;
+        this.streams = streams;
+        this.admin = admin;
+        this.positions = positions;
+    }
+
+    /**
+     * The next offset to process in a partition: the tracker's, or the committed offset or the log start
+     * when that is further (after a restart, past transaction markers, which no record reaches the tracker
+     * for, or past records deleted by retention).
+     */
+    long processed(TopicPartition partition, Local assigned) {
+        long tracked = positions.next(partition);
+        Long committed = assigned.committed().get(partition);
+        long floor = Math.max(logStarts.getOrDefault(partition, 0L), committed != null ? committed : 0);
+        return Math.max(tracked, floor);
+    }
+
+    /** This instance's active input partitions and their committed offsets; read at most every 100 ms. */
+    Local local() {
+        Cached<Local> cached = local;
+        if (cached.isFresh()) {
+            return cached.value();
+        }
+        Set<TopicPartition> partitions = new HashSet<>();
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        if (streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING) {
+            for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                for (TaskMetadata task : thread.activeTasks()) {
+                    partitions.addAll(task.topicPartitions());
+                    task.committedOffsets().forEach((partition, offset) -> {
+                        if (offset != null && offset >= 0) {
+                            committed.put(partition, offset);
+                        }
+                    });
+                }
+            }
+        }
+        if (!partitions.isEmpty()) {
+            // after a restart the restored records never pass the trackers, and a task reports committed
+            // offsets only once it commits again: the group's committed offsets say where it resumed
+            try {
+                admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
+                        .get(GROUP_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .forEach((partition, offset) -> {
+                            if (offset != null && partitions.contains(partition)) {
+                                committed.merge(partition, offset.offset(), Math::max);
+                            }
+                        });
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("Runtime '{}': cannot read the group's committed offsets now", applicationId, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Local now = new Local(partitions, committed);
+        local = Cached.of(now);
+        return now;
+    }
+
+    /**
+     * @param view the view asking, for the message
+     * @param partitions partitions of input topics
+     * @param fresh true to ask the brokers now, false to accept an answer up to 100 ms old
+     * @return their end offsets
+     */
+    Map<TopicPartition, Long> endOffsets(String view, Set<TopicPartition> partitions, boolean fresh) {
+        Cached<Map<TopicPartition, Long>> cached = endOffsets;
+        if (!fresh && cached.isFresh() && cached.value().keySet().containsAll(partitions)) {
+            return cached.value();
+        }
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        partitions.forEach(partition -> {
+            latest.put(partition, OffsetSpec.latest());
+            earliest.put(partition, OffsetSpec.earliest());
+        });
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        try {
+            var endsAnswer = admin.listOffsets(latest).all();
+            var startsAnswer = admin.listOffsets(earliest).all();
+            endsAnswer.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((partition, info) -> ends.put(partition, info.offset()));
+            // records deleted by retention are not behind: nothing is left to process before the log start
+            startsAnswer.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((partition, info) -> logStarts.put(partition, info.offset()));
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ViewException(view, "View '" + view + "': cannot read the end offsets of "
+                    + partitions + " from Kafka: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ViewException(view, "View '" + view + "': interrupted while reading end offsets", e);
+        }
+        endOffsets = Cached.of(Map.copyOf(ends));
+        return ends;
+    }
+
+    /** Every partition of the given topics, whether this instance processes it or not. */
+    Set<TopicPartition> allPartitions(String view, Set<String> topics) {
+        List<String> unknown = topics.stream().filter(topic -> !partitionCounts.containsKey(topic)).toList();
+        if (!unknown.isEmpty()) {
+            try {
+                admin.describeTopics(unknown).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                        .forEach((topic, description) -> partitionCounts.put(topic, description.partitions().size()));
+            } catch (ExecutionException | TimeoutException e) {
+                throw new ViewException(view, "View '" + view + "': cannot describe its input topics " + unknown
+                        + ": " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ViewException(view, "View '" + view + "': interrupted while describing its input topics", e);
+            }
+        }
+        Set<TopicPartition> partitions = new HashSet<>();
+        for (String topic : topics) {
+            for (int partition = 0; partition < partitionCounts.get(topic); partition++) {
+                partitions.add(new TopicPartition(topic, partition));
+            }
+        }
+        return partitions;
+    }
+
+    /**
+     * @param target the next offset each partition must reach
+     * @param assigned this instance's partitions
+     * @return the partitions short of their target, with the next offset they are at
+     */
+    Map<TopicPartition, Long> lacking(Map<TopicPartition, Long> target, Local assigned) {
+        Map<TopicPartition, Long> lacking = new java.util.TreeMap<>(java.util.Comparator
+                .comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
+        target.forEach((partition, next) -> {
+            // partitions another instance processes are its business, unless nothing is assigned here yet
+            if (assigned.partitions().isEmpty() || assigned.partitions().contains(partition)) {
+                long processed = processed(partition, assigned);
+                if (processed < next) {
+                    lacking.put(partition, processed);
+                }
+            }
+        });
+        return lacking;
+    }
+
+    /** This instance's active partitions and their committed offsets. */
+    record Local(Set<TopicPartition> partitions, Map<TopicPartition, Long> committed) {
+        Set<TopicPartition> partitionsOf(Set<String> topics) {
+            Set<TopicPartition> of = new HashSet<>();
+            partitions.forEach(partition -> {
+                if (topics.contains(partition.topic())) {
+                    of.add(partition);
+                }
+            });
+            return of;
+        }
+    }
+
+    /** A value read from Kafka and when, to answer frequent calls from memory for a short while. */
+    private record Cached<T>(T value, long atNanos) {
+        static <T> Cached<T> of(T value) {
+            return new Cached<>(value, System.nanoTime());
+        }
+
+        static <T> Cached<T> empty() {
+            return new Cached<>(null, 0);
+        }
+
+        boolean isFresh() {
+            return value != null && System.nanoTime() - atNanos < CACHE_NANOS;
+        }
+    }
+
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}
