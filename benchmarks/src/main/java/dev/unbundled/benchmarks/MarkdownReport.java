@@ -1,0 +1,112 @@
+package dev.unbundled.benchmarks;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Writes {@link Results} as {@code BENCHMARKS.md}: the explanations in {@code BENCHMARKS.template.md}
+ * (a resource, edited as prose) with the machine, the settings and the table of figures filled in.
+ */
+public final class MarkdownReport {
+    private static final String TEMPLATE = "/BENCHMARKS.template.md";
+
+    private MarkdownReport() {
+    }
+
+    /**
+     * @param results the results
+     * @param file where to write them
+     */
+    public static void write(Results results, Path file) {
+        String text = template()
+                .replace("{{machine}}", machine(results.machine()))
+                .replace("{{run}}", String.format(Locale.ROOT, "%s, %.0f s in all", results.startedAt(), results.seconds()))
+                .replace("{{settings}}", settings(results))
+                .replace("{{table}}", table(results));
+        try {
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not write " + file, e);
+        }
+    }
+
+    private static String template() {
+        try (InputStream in = MarkdownReport.class.getResourceAsStream(TEMPLATE)) {
+            if (in == null) {
+                throw new IllegalStateException(TEMPLATE + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String machine(Machine machine) {
+        return "| cores | CPU | memory | JVM | heap | OS | Kafka |\n|---|---|---|---|---|---|---|\n"
+                + String.format(Locale.ROOT, "| %d | %s | %d GiB | %s | %d MiB | %s | %s |", machine.cores(), machine.cpu(),
+                machine.memoryGiB(), machine.jvm(), machine.maxHeapMiB(), machine.os(), machine.kafka());
+    }
+
+    private static String settings(Results results) {
+        Settings s = results.settings();
+        StringBuilder text = new StringBuilder();
+        text.append(String.format(Locale.ROOT, "- sizes: %,d products materialised and rebuilt; %,d orders joined with "
+                        + "%,d products, then %,d products renamed; %,d plays of %,d songs in %d genres; reads over "
+                        + "%,d products; freshness %.0f s per rate at %s records/s%n",
+                s.products(), s.orders(), s.joinProducts(), s.renames(), s.plays(), s.songs(), s.genres(),
+                s.readRecords(), s.freshnessSeconds(), s.freshnessRates()));
+        text.append(String.format(Locale.ROOT, "- %d partitions per topic; %d measured A/B rounds per end-to-end run "
+                        + "after a warm-up run of each side at %d%% size; medians reported%n",
+                s.partitions(), s.rounds(), s.warmupPercent()));
+        text.append(String.format(Locale.ROOT, "- JMH: %d fork(s) per benchmark, %d warm-up and %d measured "
+                        + "iterations of %d ms, profilers %s%n",
+                s.jmhForks(), s.jmhWarmups(), s.jmhIterations(), s.jmhIterationMillis(), s.jmhProfilers()));
+        text.append("- Kafka Streams settings of both sides (Unbundled's defaults; everything else is Kafka Streams' "
+                + "default on both sides): ");
+        StringBuilder shared = new StringBuilder();
+        for (Map.Entry<String, Object> setting : results.streamsSettings().entrySet()) {
+            shared.append(shared.length() == 0 ? "" : ", ").append('`').append(setting.getKey()).append('=')
+                    .append(setting.getValue().toString().replaceAll(".*\\$", "")).append('`');
+        }
+        return text.append(shared).append('\n').toString();
+    }
+
+    private static String table(Results results) {
+        StringBuilder table = new StringBuilder(
+                "| run | figure | unit | measured | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|---|\n");
+        for (Figure figure : results.figures()) {
+            table.append("| ").append(figure.run())
+                    .append(" | ").append(figure.metric())
+                    .append(" | ").append(figure.unit())
+                    .append(" | ").append(side(figure.measured()))
+                    .append(" | ").append(figure.baseline() == null ? "" : side(figure.baseline()))
+                    .append(" | ").append(figure.baseline() == null ? "" : String.format(Locale.ROOT, "%.2fx", figure.ratio()))
+                    .append(" | ").append(figure.target() == null ? "" : figure.target().text())
+                    .append(" | ").append(figure.target() == null ? "" : figure.meetsTarget() ? "yes" : "**no**")
+                    .append(" |\n");
+        }
+        return table.toString();
+    }
+
+    private static String side(Figure.Side side) {
+        return "**" + number(side.value()) + "** " + side.name();
+    }
+
+    /**
+     * @param value a figure
+     * @return it with as many digits as mean something
+     */
+    static String number(double value) {
+        double magnitude = Math.abs(value);
+        if (magnitude >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", value);
+        }
+        return String.format(Locale.ROOT, magnitude >= 10 ? "%.1f" : "%.2f", value);
+    }
+}

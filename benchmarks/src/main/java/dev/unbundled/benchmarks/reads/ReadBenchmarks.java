@@ -1,0 +1,148 @@
+package dev.unbundled.benchmarks.reads;
+
+import dev.unbundled.Topic;
+import dev.unbundled.benchmarks.Figure;
+import dev.unbundled.benchmarks.Lab;
+import dev.unbundled.benchmarks.Model;
+import dev.unbundled.benchmarks.Model.Product;
+import dev.unbundled.benchmarks.Scenario;
+import dev.unbundled.benchmarks.Settings;
+import dev.unbundled.benchmarks.Target;
+import dev.unbundled.benchmarks.TopicFiller;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import org.openjdk.jmh.runner.options.VerboseMode;
+
+/**
+ * The read run: fills a products topic, runs {@link PointReads} and {@link RangeReads} through JMH's
+ * {@link Runner} (each benchmark in a fork of its own unless {@code bench.jmhForks=0}), and turns the
+ * results into figures.
+ */
+public final class ReadBenchmarks implements Scenario {
+
+    @Override
+    public String name() {
+        return "reads";
+    }
+
+    @Override
+    public List<Figure> run(Lab lab) {
+        Settings settings = lab.settings();
+        Topic<String, Product> topic = Model.products(lab.topic("read-products"));
+        TopicFiller.fill(lab.kafka(), topic, 0, settings.readRecords(), Model::productKey, i -> Model.product(i, 0));
+        Map<String, String> where = Map.of(ReadFixture.BOOTSTRAP, lab.kafka().bootstrapServers(),
+                ReadFixture.TOPIC, topic.name(), ReadFixture.RECORDS, String.valueOf(settings.readRecords()));
+        where.forEach(System::setProperty);
+        List<String> forkArgs = new ArrayList<>();
+        where.forEach((key, value) -> forkArgs.add("-D" + key + "=" + value));
+        forkArgs.add("-D" + ReadFixture.FORKED + "=true");
+        forkArgs.addAll(settings.jmhJvmArgs());
+
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include("(" + PointReads.class.getName() + "|" + RangeReads.class.getName() + ")\\."
+                        + settings.jmhInclude())
+                .forks(settings.jmhForks())
+                .jvmArgs("-Xms1g", "-Xmx2g")
+                .jvmArgsAppend(forkArgs.toArray(String[]::new))
+                .warmupIterations(settings.jmhWarmups())
+                .warmupTime(TimeValue.milliseconds(settings.jmhIterationMillis()))
+                .measurementIterations(settings.jmhIterations())
+                .measurementTime(TimeValue.milliseconds(settings.jmhIterationMillis()))
+                .timeUnit(TimeUnit.NANOSECONDS)
+                .shouldFailOnError(true)
+                .verbosity(settings.jmhForks() == 0 ? VerboseMode.SILENT : VerboseMode.NORMAL);
+        settings.jmhProfilers().forEach(options::addProfiler);
+        try {
+            Collection<RunResult> results = new Runner(options.build()).run();
+            return figures(index(results), settings);
+        } catch (RunnerException e) {
+            throw new IllegalStateException("JMH failed: " + e.getMessage(), e);
+        } finally {
+            ReadFixture.closeAll();
+        }
+    }
+
+    /** One JMH result: the mean, a few percentiles in sample mode, and allocation if measured. */
+    private record Score(double mean, Map<String, Double> extra) {
+    }
+
+    private static Map<String, Score> index(Collection<RunResult> results) {
+        Map<String, Score> scores = new HashMap<>();
+        for (RunResult result : results) {
+            String benchmark = result.getParams().getBenchmark();
+            String name = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            String size = result.getParams().getParam("size");
+            String key = name + (size == null ? "" : "/" + size) + "/" + result.getParams().getMode().shortLabel();
+            Map<String, Double> extra = new LinkedHashMap<>();
+            if (result.getParams().getMode() == Mode.SampleTime) {
+                for (double p : new double[] {50, 90, 99, 99.9}) {
+                    extra.put("p" + p, result.getPrimaryResult().getStatistics().getPercentile(p));
+                }
+            }
+            result.getSecondaryResults().forEach((label, secondary) -> {
+                if (label.endsWith("gc.alloc.rate.norm")) {
+                    extra.put("allocatedBytesPerOp", secondary.getScore());
+                }
+            });
+            scores.put(key, new Score(result.getPrimaryResult().getScore(), extra));
+        }
+        return scores;
+    }
+
+    private List<Figure> figures(Map<String, Score> scores, Settings settings) {
+        List<Figure> figures = new ArrayList<>();
+        String get = "ReadOnlyView.get";
+        String raw = "raw store get";
+        add(figures, "get, mean", scores, "viewGet/avgt", get, "rawStoreGet/avgt", raw, Target.ratioAtMost(1.2));
+        add(figures, "get, p50", scores, "viewGet/sample", get, "rawStoreGet/sample", raw,
+                Target.valueAtMost(1000, "ns"));
+        add(figures, "get vs the floor", scores, "viewGet/avgt", get, "hashMapGet/avgt", "HashMap.get", null);
+        add(figures, "get: all partitions' stores vs the key's own", scores, "rawStoreGet/avgt",
+                "raw store get, every partition", "rawPartitionStoreGet/avgt", "raw store get, key's partition", null);
+        add(figures, "what deserialising costs: store of JSON values vs of bytes", scores, "rawStoreGet/avgt",
+                "raw store get, JSON value", "rawBytesStoreGet/avgt", "raw store get, byte[] value", null);
+        add(figures, "JSON deserialisation of one product alone", scores, "jsonDeserialise/avgt",
+                "Json deserializer", null, null, null);
+        for (int size : new int[] {10, 100, 1000}) {
+            add(figures, "range of " + size + " entries", scores, "viewRange/" + size + "/avgt", "ReadOnlyView.range",
+                    "rawStoreRange/" + size + "/avgt", "raw store range", null);
+            add(figures, "range of " + size + " entries vs the floor", scores, "viewRange/" + size + "/avgt",
+                    "ReadOnlyView.range", "treeMapRange/" + size + "/avgt", "TreeMap.subMap", null);
+        }
+        figures.removeIf(figure -> figure == null);
+        return figures;
+    }
+
+    private void add(List<Figure> figures, String metric, Map<String, Score> scores, String measured,
+                     String measuredName, String baseline, String baselineName, Target target) {
+        Score ours = scores.get(measured);
+        Score theirs = baseline == null ? null : scores.get(baseline);
+        if (ours == null || baseline != null && theirs == null) {
+            return; // excluded by bench.jmhInclude
+        }
+        boolean sample = measured.endsWith("/sample");
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("measured", ours.extra());
+        details.put("meanMeasuredNs", ours.mean());
+        if (theirs != null) {
+            details.put("baseline", theirs.extra());
+            details.put("meanBaselineNs", theirs.mean());
+        }
+        double value = sample ? ours.extra().get("p50.0") : ours.mean();
+        Figure.Side base = theirs == null ? null
+                : new Figure.Side(baselineName, sample ? theirs.extra().get("p50.0") : theirs.mean());
+        figures.add(new Figure(name(), metric, "ns/op", false, new Figure.Side(measuredName, value), base, target, details));
+    }
+}

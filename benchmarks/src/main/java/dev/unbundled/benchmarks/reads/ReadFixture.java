@@ -1,0 +1,277 @@
+package dev.unbundled.benchmarks.reads;
+
+import dev.unbundled.ReadOnlyView;
+import dev.unbundled.ViewRuntime;
+import dev.unbundled.benchmarks.HandWritten;
+import dev.unbundled.benchmarks.Model;
+import dev.unbundled.benchmarks.Model.Product;
+import dev.unbundled.benchmarks.UnbundledViews;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The stores the read benchmarks read, all filled from one pre-filled products topic on a broker that
+ * the launching JVM runs, so that every JMH fork reads the same data without starting a broker or
+ * filling a topic of its own. Each fork starts only what its benchmark reads:
+ * <ul>
+ *   <li>the Unbundled view of the topic ({@code View.from(topic).materialize(...)}),</li>
+ *   <li>the raw store of a hand-written Kafka Streams table of the same topic, with the same serdes and
+ *       the same in-memory store: Unbundled's own {@code KafkaStreams} is not reachable from its API,</li>
+ *   <li>the raw store of a table that keeps the values as bytes, to see what deserialising costs,</li>
+ *   <li>a {@code HashMap} and a {@code TreeMap} of the same keys and values: the floor.</li>
+ * </ul>
+ * Where to find the topic comes in system properties, set by {@link ReadBenchmarks}.
+ */
+public final class ReadFixture {
+    static final String BOOTSTRAP = "bench.read.bootstrap";
+    static final String TOPIC = "bench.read.topic";
+    static final String RECORDS = "bench.read.records";
+    static final String FORKED = "bench.read.forked";
+    private static final Duration PATIENCE = Duration.ofMinutes(2);
+    private static ReadFixture shared;
+
+    private final String bootstrap;
+    private final String topic;
+    private final long records;
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private Path stateRoot;
+    private ReadOnlyView<String, Product> view;
+    private ReadOnlyKeyValueStore<String, Product> store;
+    private KafkaStreams storeApp;
+    private List<ReadOnlyKeyValueStore<String, Product>> partitionStores;
+    private ReadOnlyKeyValueStore<String, byte[]> bytesStore;
+    private TreeMap<String, Product> sorted;
+    private HashMap<String, Product> hashed;
+
+    private ReadFixture(String bootstrap, String topic, long records) {
+        this.bootstrap = bootstrap;
+        this.topic = topic;
+        this.records = records;
+    }
+
+    /** @return the fixture of this JVM */
+    public static synchronized ReadFixture shared() {
+        if (shared == null) {
+            shared = new ReadFixture(required(BOOTSTRAP), required(TOPIC), Long.parseLong(required(RECORDS)));
+        }
+        return shared;
+    }
+
+    /** Closes everything the fixture started; the next {@link #shared()} starts afresh. */
+    public static synchronized void closeAll() {
+        if (shared != null) {
+            shared.running.forEach(ReadFixture::closeQuietly);
+            if (shared.stateRoot != null) {
+                try (Stream<Path> files = Files.walk(shared.stateRoot)) {
+                    files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                } catch (IOException e) {
+                    // a temporary directory left behind is not worth failing a benchmark for
+                }
+            }
+            shared = null;
+        }
+    }
+
+    /** Closes everything in a JMH fork, which ends after its one benchmark; in-process runs share the fixture. */
+    static void closeIfForked() {
+        if (Boolean.getBoolean(FORKED)) {
+            closeAll();
+        }
+    }
+
+    /** @return how many products the topic holds */
+    public long records() {
+        return records;
+    }
+
+    /** @return the Unbundled view of the topic, holding every product */
+    public synchronized ReadOnlyView<String, Product> view() {
+        if (view == null) {
+            ViewRuntime runtime = ViewRuntime.builder().applicationId("read-view-" + UUID.randomUUID())
+                    .bootstrapServers(bootstrap).stateDir(stateDir()).view(UnbundledViews.products(Model.products(topic)))
+                    .start();
+            running.add(runtime);
+            ReadOnlyView<String, Product> started =
+                    runtime.view(UnbundledViews.products(Model.products(topic))).awaitReady(PATIENCE);
+            awaitFull(started::approximateCount);
+            view = started;
+        }
+        return view;
+    }
+
+    /** @return the raw store of a hand-written Kafka Streams table of the topic */
+    public synchronized ReadOnlyKeyValueStore<String, Product> rawStore() {
+        if (store == null) {
+            storeApp = start("read-raw-", HandWritten.products(topic));
+            store = open(storeApp, StoreQueryParameters.fromNameAndType(UnbundledViews.PRODUCTS,
+                    QueryableStoreTypes.keyValueStore()));
+        }
+        return store;
+    }
+
+    /**
+     * @return the raw store of each partition of the hand-written table, asked for by partition: what a
+     *     reader that routes each key to its partition itself would read
+     */
+    public synchronized List<ReadOnlyKeyValueStore<String, Product>> partitionStores() {
+        if (partitionStores == null) {
+            rawStore();
+            List<ReadOnlyKeyValueStore<String, Product>> stores = new ArrayList<>();
+            for (int partition = 0; partition < partitions(); partition++) {
+                stores.add(storeApp.store(StoreQueryParameters.fromNameAndType(UnbundledViews.PRODUCTS,
+                        QueryableStoreTypes.<String, Product>keyValueStore()).withPartition(partition)));
+            }
+            partitionStores = stores;
+        }
+        return partitionStores;
+    }
+
+    /** @return the topic's partition count */
+    public int partitions() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            return consumer.partitionsFor(topic).size();
+        }
+    }
+
+    /** @return the raw store of a hand-written table that keeps values as bytes */
+    public synchronized ReadOnlyKeyValueStore<String, byte[]> bytesStore() {
+        if (bytesStore == null) {
+            bytesStore = open(start("read-bytes-", HandWritten.productBytes(topic)),
+                    StoreQueryParameters.fromNameAndType(UnbundledViews.PRODUCTS, QueryableStoreTypes.keyValueStore()));
+        }
+        return bytesStore;
+    }
+
+    /** @return every product by key, in a {@link HashMap} */
+    public synchronized HashMap<String, Product> hashMap() {
+        if (hashed == null) {
+            hashed = new HashMap<>(sortedMap());
+        }
+        return hashed;
+    }
+
+    /** @return every product by key, in a {@link TreeMap} ordered as the stores order keys */
+    public synchronized TreeMap<String, Product> sortedMap() {
+        if (sorted == null) {
+            sorted = readTopic();
+        }
+        return sorted;
+    }
+
+    private KafkaStreams start(String prefix, Topology topology) {
+        String applicationId = prefix + UUID.randomUUID();
+        KafkaStreams streams = new KafkaStreams(topology, HandWritten.config(applicationId, bootstrap, stateDir()));
+        running.add(() -> streams.close(CloseOptions.groupMembershipOperation(
+                CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))));
+        streams.start();
+        return streams;
+    }
+
+    private <V> ReadOnlyKeyValueStore<String, V> open(KafkaStreams streams,
+                                                      StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> query) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (true) {
+            try {
+                ReadOnlyKeyValueStore<String, V> opened = streams.store(query);
+                awaitFull(opened::approximateNumEntries);
+                return opened;
+            } catch (InvalidStateStoreException e) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw e;
+                }
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
+        }
+    }
+
+    private TreeMap<String, Product> readTopic() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                     new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            TreeMap<String, Product> products = new TreeMap<>();
+            long deadline = System.nanoTime() + PATIENCE.toNanos();
+            while (products.size() < records) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    products.put(new String(record.key(), java.nio.charset.StandardCharsets.UTF_8),
+                            Model.PRODUCT.deserializer().deserialize(topic, record.value()));
+                }
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("Read only " + products.size() + " of " + records + " from " + topic);
+                }
+            }
+            return products;
+        }
+    }
+
+    private void awaitFull(java.util.function.LongSupplier count) {
+        long deadline = System.nanoTime() + PATIENCE.toNanos();
+        while (count.getAsLong() < records) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("A store of " + topic + " holds " + count.getAsLong() + " of " + records);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    private Path stateDir() {
+        try {
+            if (stateRoot == null) {
+                stateRoot = Files.createTempDirectory("unbundled-read-bench");
+            }
+            return Files.createTempDirectory(stateRoot, "app");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String required(String property) {
+        String value = System.getProperty(property);
+        if (value == null) {
+            throw new IllegalStateException("System property " + property + " is not set; run the read benchmarks"
+                    + " through ReadBenchmarks, which fills the topic they read");
+        }
+        return value;
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            // closing at the end of a run: nothing depends on it any more
+        }
+    }
+}
