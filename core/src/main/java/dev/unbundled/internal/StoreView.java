@@ -7,7 +7,10 @@ import dev.unbundled.Subscription;
 import dev.unbundled.ViewStatus;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.function.Function;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -112,12 +115,12 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
             throw new IllegalArgumentException("View '" + name + "': range from '" + from + "' to '" + to
                     + "' is reversed (keys are ordered by their serialised bytes); swap the bounds");
         }
-        return scan(() -> store().range(from, to));
+        return scan(store -> store.range(from, to));
     }
 
     @Override
     public Stream<Map.Entry<K, V>> all() {
-        return scan(() -> store().all());
+        return scan(ReadOnlyKeyValueStore::all);
     }
 
     @Override
@@ -130,7 +133,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     public <P> Stream<Map.Entry<K, V>> prefixScan(P prefix, Serializer<P> prefixSerializer) {
         Objects.requireNonNull(prefix, () -> "View '" + name + "': prefix must not be null");
         Objects.requireNonNull(prefixSerializer, () -> "View '" + name + "': prefixSerializer must not be null");
-        return scan(() -> store().prefixScan(prefix, prefixSerializer));
+        return scan(store -> store.prefixScan(prefix, prefixSerializer));
     }
 
     @Override
@@ -171,6 +174,13 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     }
 
     @SuppressWarnings("unchecked")
+    private List<ReadOnlyKeyValueStore<K, V>> partitionStores() {
+        List<ReadOnlyKeyValueStore<K, V>> stores = new ArrayList<>();
+        host.partitionStores(name).forEach(store -> stores.add((ReadOnlyKeyValueStore<K, V>) (ReadOnlyKeyValueStore<?, ?>) store));
+        return stores;
+    }
+
+    @SuppressWarnings("unchecked")
     private ReadOnlyKeyValueStore<K, V> store() {
         return (ReadOnlyKeyValueStore<K, V>) (ReadOnlyKeyValueStore<?, ?>) host.store(name);
     }
@@ -189,8 +199,21 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
         }
     }
 
-    private Stream<Map.Entry<K, V>> scan(Supplier<KeyValueIterator<K, V>> open) {
-        KeyValueIterator<K, V> iterator = read(open);
+    private Stream<Map.Entry<K, V>> scan(Function<ReadOnlyKeyValueStore<K, V>, KeyValueIterator<K, V>> open) {
+        KeyValueIterator<K, V> iterator = read(() -> {
+            List<ReadOnlyKeyValueStore<K, V>> partitions = partitionStores();
+            if (partitions.size() == 1) {
+                return open.apply(partitions.get(0));
+            }
+            List<KeyValueIterator<K, V>> iterators = new ArrayList<>();
+            try {
+                partitions.forEach(store -> iterators.add(open.apply(store)));
+            } catch (RuntimeException e) {
+                iterators.forEach(KeyValueIterator::close);
+                throw e;
+            }
+            return new MergedIterator<>(iterators, keySerializer);
+        });
         Spliterator<Map.Entry<K, V>> rows = Spliterators.spliteratorUnknownSize(new Rows(iterator),
                 Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
         Scan scan = new Scan(name, iterator);

@@ -44,6 +44,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
@@ -201,6 +202,35 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         }
         stores.put(view, store);
         return store;
+    }
+
+    @Override
+    public List<ReadOnlyKeyValueStore<Object, Object>> partitionStores(String view) {
+        requireOpen(view);
+        String storeName = views.storeNames().get(view);
+        if (views.definition(view, "runtime").isGlobal()) {
+            return List.of(store(view));
+        }
+        java.util.SortedSet<Integer> partitions = new java.util.TreeSet<>();
+        streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> partitions.add(task.taskId().partition())));
+        List<ReadOnlyKeyValueStore<Object, Object>> stores = new ArrayList<>();
+        for (int partition : partitions) {
+            try {
+                ReadOnlyKeyValueStore<Object, Object> store = streams.store(StoreQueryParameters
+                        .fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()).withPartition(partition));
+                store.approximateNumEntries();
+                stores.add(store);
+            } catch (InvalidStateStorePartitionException e) {
+                // a task of another sub-topology has this partition; the view's store does not
+            } catch (StreamsException e) {
+                throw notReady(view, e);
+            }
+        }
+        if (stores.isEmpty()) {
+            throw notReady(view, null);
+        }
+        return stores;
     }
 
     @Override

@@ -19,6 +19,18 @@ public interface ViewHost {
     ReadOnlyKeyValueStore<Object, Object> store(String view);
 
     /**
+     * The view's store one partition at a time, for scans that must merge partitions in key order (a store
+     * over all local partitions returns one partition's rows after another's).
+     *
+     * @param view the view's name
+     * @return one store per local partition of the view
+     * @throws dev.unbundled.ViewNotReadyException if the stores cannot be read yet
+     */
+    default java.util.List<ReadOnlyKeyValueStore<Object, Object>> partitionStores(String view) {
+        return java.util.List.of(store(view));
+    }
+
+    /**
      * @param view the view's name
      * @return the view's state now
      */

@@ -171,6 +171,24 @@ class ViewRuntimeIntegrationTest {
     }
 
     @Test
+    void scans_overThreePartitions_returnEveryRowOnceInKeyOrder() {
+        ViewDefinition<String, Order> byId = View.from(orders).materialize("orders-by-id");
+        ReadOnlyView<String, Order> view = start(byId).view(byId).awaitReady(PATIENCE);
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            keys.add(String.format("o-%03d", i));
+            send(orders, keys.get(i), new Order("p-1", i));
+        }
+        await().atMost(PATIENCE).until(() -> view.getAll(keys).size() == keys.size());
+
+        try (var all = view.all(); var range = view.range("o-010", "o-039"); var prefix = view.prefixScan("o-05")) {
+            assertThat(all.map(Map.Entry::getKey)).containsExactlyElementsOf(keys);
+            assertThat(range.map(Map.Entry::getKey)).containsExactlyElementsOf(keys.subList(10, 40));
+            assertThat(prefix.map(Map.Entry::getKey)).containsExactlyElementsOf(keys.subList(50, 60));
+        }
+    }
+
+    @Test
     void view_afterClose_failsNamingTheView() {
         ViewRuntime runtime = start();
         ReadOnlyView<String, OrderNote> view = runtime.view(notes);
