@@ -67,8 +67,10 @@ final class InputOffsets implements AutoCloseable {
         }
         Set<TopicPartition> partitions = new HashSet<>();
         Map<TopicPartition, Long> committed = new HashMap<>();
+        Set<String> ownConsumers = new HashSet<>();
         if (streams.state() == KafkaStreams.State.RUNNING || streams.state() == KafkaStreams.State.REBALANCING) {
             for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+                ownConsumers.add(thread.consumerClientId());
                 for (TaskMetadata task : thread.activeTasks()) {
                     partitions.addAll(task.topicPartitions());
                     task.committedOffsets().forEach((partition, offset) -> {
@@ -96,7 +98,7 @@ final class InputOffsets implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
-        Local now = new Local(partitions, committed);
+        Local now = new Local(partitions, committed, !partitions.isEmpty() && aloneInGroup(ownConsumers));
         local = Cached.of(now);
         return now;
     }
@@ -175,7 +177,7 @@ final class InputOffsets implements AutoCloseable {
                 .comparing(TopicPartition::topic).thenComparingInt(TopicPartition::partition));
         target.forEach((partition, next) -> {
             // partitions another instance processes are its business, unless nothing is assigned here yet
-            if (assigned.partitions().isEmpty() || assigned.partitions().contains(partition)) {
+            if (assigned.partitions().isEmpty() || assigned.alone() || assigned.partitions().contains(partition)) {
                 long processed = processed(partition, assigned);
                 if (processed < next) {
                     lacking.put(partition, processed);
@@ -185,8 +187,31 @@ final class InputOffsets implements AutoCloseable {
         return lacking;
     }
 
-    /** This instance's active partitions and their committed offsets. */
-    record Local(Set<TopicPartition> partitions, Map<TopicPartition, Long> committed) {
+    /**
+     * Whether this instance is the only member of its consumer group. Task metadata lists only the tasks that
+     * are running, not those still initialising or restoring, so while a lone instance starts up its running
+     * tasks cover only some of the partitions it will process; the group's membership says whether any
+     * partition can be another instance's business at all.
+     */
+    private boolean aloneInGroup(Set<String> ownConsumers) {
+        try {
+            return admin.describeConsumerGroups(java.util.List.of(applicationId)).describedGroups().get(applicationId)
+                    .get(GROUP_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).members().stream()
+                    .allMatch(member -> ownConsumers.contains(member.clientId()));
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("Runtime '{}': cannot read the group's members now", applicationId, e);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
+    /**
+     * This instance's active partitions, their committed offsets, and whether no other instance shares the
+     * group (then every input partition is this instance's, running yet or not).
+     */
+    record Local(Set<TopicPartition> partitions, Map<TopicPartition, Long> committed, boolean alone) {
         Set<TopicPartition> partitionsOf(Set<String> topics) {
             Set<TopicPartition> of = new HashSet<>();
             partitions.forEach(partition -> {
