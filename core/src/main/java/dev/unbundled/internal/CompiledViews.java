@@ -51,6 +51,24 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
         return topics;
     }
 
+    /**
+     * Checks that a freshness token names only topics the view reads.
+     *
+     * @param view a view's name
+     * @param freshness the token
+     * @throws IllegalArgumentException naming the view and the topic it does not read
+     */
+    public void requireReadsAll(String view, dev.unbundled.Freshness freshness) {
+        java.util.Set<String> topics = inputTopics(view);
+        freshness.offsets().keySet().forEach(partition -> {
+            if (!topics.contains(partition.topic())) {
+                throw new IllegalArgumentException("View '" + view + "' does not read topic '" + partition.topic()
+                        + "' (it reads " + topics + (globalTopics().contains(partition.topic())
+                        ? "; global views do not track freshness" : "") + "); pass only tokens of writes to its topics");
+            }
+        });
+    }
+
     /** @return the input topics of the global views */
     public java.util.Set<String> globalTopics() {
         java.util.Set<String> topics = new java.util.TreeSet<>();

@@ -330,16 +330,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     @Override
     public void awaitFreshness(String view, Freshness freshness, Duration timeout) {
         requireOpen(view);
-        Set<String> topics = views.inputTopics(view);
+        views.requireReadsAll(view, freshness);
         Map<TopicPartition, Long> target = new HashMap<>();
-        freshness.offsets().forEach((partition, offset) -> {
-            if (!topics.contains(partition.topic())) {
-                throw new IllegalArgumentException("View '" + view + "' does not read topic '" + partition.topic()
-                        + "' (it reads " + topics + (views.globalTopics().contains(partition.topic())
-                        ? "; global views do not track freshness" : "") + "); pass only tokens of writes to its topics");
-            }
-            target.put(partition, offset + 1);
-        });
+        freshness.offsets().forEach((partition, offset) -> target.put(partition, offset + 1));
         if (target.isEmpty()) {
             return;
         }

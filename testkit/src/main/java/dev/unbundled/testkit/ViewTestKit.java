@@ -301,13 +301,7 @@ public final class ViewTestKit implements AutoCloseable {
         @Override
         public void awaitFreshness(String view, Freshness freshness, Duration timeout) {
             store(view);
-            Set<String> topics = views.inputTopics(view);
-            freshness.offsets().keySet().forEach(partition -> {
-                if (!topics.contains(partition.topic())) {
-                    throw new IllegalArgumentException("View '" + view + "' does not read topic '" + partition.topic()
-                            + "' (it reads " + topics + "); pass only tokens of writes to its topics");
-                }
-            });
+            views.requireReadsAll(view, freshness);
         }
 
         @Override
