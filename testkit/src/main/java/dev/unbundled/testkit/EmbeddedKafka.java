@@ -24,10 +24,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -157,8 +159,9 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Creates several topics with the same number of partitions and waits until the broker has created
-     * them all. Topics that already exist with that number of partitions are left as they are.
+     * Creates several topics with the same number of partitions and waits until the broker leads every
+     * partition, so that the first records sent to them are accepted at once. Topics that already exist
+     * with that number of partitions are left as they are.
      *
      * <pre>{@code
      * kafka.createTopics(1, "orders", "orders-by-customer-changelog");
@@ -201,6 +204,28 @@ public final class EmbeddedKafka implements AutoCloseable {
         }
         if (!existing.isEmpty()) {
             requirePartitionCount(existing, partitions);
+        }
+        awaitLeaders(topics, partitions);
+    }
+
+    /**
+     * A created topic is in the controller's metadata before the broker has become the leader of its
+     * partitions; an idempotent producer that sends then gets NOT_LEADER_OR_FOLLOWER and, for the batches
+     * already in flight behind it, OUT_OF_ORDER_SEQUENCE until they expire. Listing offsets succeeds
+     * only at the partition's leader, and the admin client retries it until then.
+     */
+    private void awaitLeaders(Set<String> topics, int partitions) {
+        Map<TopicPartition, OffsetSpec> ends = new HashMap<>();
+        for (String topic : topics) {
+            for (int partition = 0; partition < partitions; partition++) {
+                ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
+            }
+        }
+        try {
+            await(admin.listOffsets(ends).all(), "see the broker lead every partition of " + topics);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("Topics " + topics + " were created but their partitions did not come"
+                    + " online on " + this, e.getCause());
         }
     }
 

@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.Future;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -58,6 +59,7 @@ class FreshnessIntegrationTest {
 
     private final List<ViewRuntime> runtimes = new ArrayList<>();
     private KafkaProducer<byte[], byte[]> producer;
+    private final List<Future<RecordMetadata>> inFlight = new ArrayList<>();
     private Topic<String, Order> orders;
     private ViewDefinition<String, Order> byId;
     private String applicationId;
@@ -91,7 +93,7 @@ class FreshnessIntegrationTest {
         for (int i = 0; i < 3_000; i++) {
             sendAsync("o-" + i, new Order("p-" + i, i));
         }
-        producer.flush();
+        flushSent();
 
         await().atMost(PATIENCE).untilAsserted(() -> {
             ViewStatus status = view.status();
@@ -110,7 +112,7 @@ class FreshnessIntegrationTest {
         for (int i = 0; i < records; i++) {
             sendAsync("o-" + i, new Order("p-" + i, i));
         }
-        producer.flush();
+        flushSent();
 
         ReadOnlyView<String, Order> view = start(byId).view(byId).awaitReady(PATIENCE);
 
@@ -122,9 +124,9 @@ class FreshnessIntegrationTest {
     @Test
     void awaitReady_recordsDeletedByRetention_returnsWithoutWaitingForThem() throws Exception {
         for (int i = 0; i < 100; i++) {
-            producer.send(record(orders.name(), 0, "o-" + i, new Order("p-" + i, i)));
+            inFlight.add(producer.send(record(orders.name(), 0, "o-" + i, new Order("p-" + i, i))));
         }
-        producer.flush();
+        flushSent();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KAFKA.kafka().bootstrapServers()))) {
             admin.deleteRecords(Map.of(new TopicPartition(orders.name(), 0), RecordsToDelete.beforeOffset(100)))
@@ -227,7 +229,7 @@ class FreshnessIntegrationTest {
             for (int i = 0; i < 500; i++) {
                 sendAsync("o-" + i, new Order("p-" + i, i));
             }
-            producer.flush();
+            flushSent();
 
             await().atMost(PATIENCE).until(() -> changes.get() >= 500);
             assertThat(subscription.delivered()).isEqualTo(500);
@@ -257,7 +259,14 @@ class FreshnessIntegrationTest {
     }
 
     private void sendAsync(String key, Order order) {
-        producer.send(record(orders.name(), null, key, order));
+        inFlight.add(producer.send(record(orders.name(), null, key, order)));
+    }
+
+    /** Waits for every record sent so far, failing if the broker refused one: a lost send is not a lost row. */
+    private void flushSent() {
+        producer.flush();
+        inFlight.forEach(sent -> assertThat(sent).succeedsWithin(Duration.ofSeconds(1)));
+        inFlight.clear();
     }
 
     private ProducerRecord<byte[], byte[]> record(String topic, Integer partition, String key, Order order) {
