@@ -1,0 +1,11 @@
+package dev.unbundled.remote;
+
+/**
+ * The answer to a {@link KeyRequest}.
+ *
+ * @param value the value, serialised with the view's value serde, or null if the view has no row for the key
+ * @param standby whether a standby copy answered
+ * @param lag how many records the answering copy was behind its changelog, 0 for a running active copy
+ */
+public record KeyAnswer(byte[] value, boolean standby, long lag) {
+}

@@ -1,0 +1,19 @@
+package dev.unbundled.remote;
+
+import java.util.Objects;
+
+/**
+ * A read of one key, sent to the instance that holds the key's partition.
+ *
+ * @param view the view's name
+ * @param key the key, serialised with the view's key serde
+ * @param partition the key's partition, as the sender's metadata says
+ * @param maxLag the most records a standby copy may be behind to answer, or -1 to require the active copy
+ */
+public record KeyRequest(String view, byte[] key, int partition, long maxLag) {
+    /** Checks the fields. */
+    public KeyRequest {
+        Objects.requireNonNull(view, "view");
+        Objects.requireNonNull(key, "key");
+    }
+}

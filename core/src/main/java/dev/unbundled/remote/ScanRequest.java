@@ -1,0 +1,29 @@
+package dev.unbundled.remote;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A page of a scan over some partitions of a view at one instance. Bounds are serialised keys; the answer
+ * lists rows in the order of their serialised bytes.
+ *
+ * @param view the view's name
+ * @param partitions the partitions to read, which the sender's metadata says this instance holds
+ * @param from the lowest key, inclusive, or null for no lower bound
+ * @param to the highest key, inclusive, or null for no upper bound
+ * @param prefix only keys whose bytes start with these, or null for all keys
+ * @param after only keys after this one, exclusive (the last key of the previous page), or null
+ * @param limit the most rows to return, at least 1; a server may return fewer and say there are more
+ * @param maxLag the most records a standby copy may be behind to answer, or -1 to require active copies
+ */
+public record ScanRequest(String view, List<Integer> partitions, byte[] from, byte[] to, byte[] prefix, byte[] after,
+                          int limit, long maxLag) {
+    /** Checks the fields. */
+    public ScanRequest {
+        Objects.requireNonNull(view, "view");
+        partitions = List.copyOf(partitions);
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be at least 1, was " + limit);
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/**
+ * How instances of a service read each other's partitions of a view: the {@link dev.unbundled.remote.Transport}
+ * SPI and its default, {@link dev.unbundled.remote.HttpTransport}, built on the JDK's own HTTP server and client.
+ *
+ * <p>Most services never touch this package: {@code ViewRuntime.builder().advertise(host, port)} starts the
+ * default transport. Implement {@link dev.unbundled.remote.Transport} to put gRPC or your own framework behind
+ * routed reads; keys and values cross it as the bytes of the view's own serdes, never Java serialisation.
+ */
+package dev.unbundled.remote;
