@@ -1,0 +1,359 @@
+package dev.unbundled.remote;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+
+/**
+ * The default {@link Transport}: JSON over HTTP/1.1, served by the JDK's own {@code HttpServer} (or
+ * {@code HttpsServer} given an {@link SSLContext}) and asked with one shared {@link java.net.http.HttpClient}.
+ * Nothing beyond the JDK and Jackson.
+ *
+ * <p>Every instance of a service must use the same settings: the same bearer token, and TLS on all or none.
+ *
+ * <pre>{@code
+ * HttpTransport transport = HttpTransport.builder()
+ *         .bearerToken(System.getenv("QUERY_TOKEN"))
+ *         .sslContext(sslContext)
+ *         .build();
+ * ViewRuntime runtime = ViewRuntime.builder()
+ *         // ...
+ *         .transport(transport)
+ *         .start();
+ * }</pre>
+ *
+ * <p>The server answers GET only; keys, values and bounds travel as base64url (no padding) of their serialised
+ * bytes, and every body is JSON:
+ * <table>
+ * <caption>Endpoints</caption>
+ * <tr><th>request</th><th>answer</th></tr>
+ * <tr><td>{@code GET /views/{view}/keys/{key}?partition=N&maxLag=L}</td>
+ *     <td>200 {@code {"value":"..","standby":false,"lag":0}}, or 404 {@code {"reason":"NO_ROW","standby":..,"lag":..}}
+ *     when the view has no row for the key</td></tr>
+ * <tr><td>{@code GET /views/{view}/rows?partitions=0,3,5&from=..&to=..&prefix=..&after=..&limit=N&maxLag=L}</td>
+ *     <td>200 {@code {"rows":[{"key":"..","value":".."}],"more":true}}; {@code limit} defaults to, and is cut
+ *     to, {@link Builder#maxPageSize}</td></tr>
+ * <tr><td>a refused read</td>
+ *     <td>{@code {"reason":"<Reason>","message":".."}} with 400 {@code BAD_REQUEST}, 401 {@code UNAUTHORIZED},
+ *     404 {@code UNKNOWN_VIEW}, 421 {@code NOT_HERE}, 503 {@code NOT_READY} (or 502 {@code UNREACHABLE} if the
+ *     handler itself reports that); the client throws a {@link RemoteQueryException} with the same
+ *     {@link RemoteQueryException.Reason} and the server's message after the instance's address</td></tr>
+ * <tr><td>anything else</td>
+ *     <td>405 for a method other than GET, 404 for a path outside {@code /views}, 500 if the handler failed
+ *     unexpectedly (logged at WARN); the client reports these as {@code UNREACHABLE}</td></tr>
+ * </table>
+ */
+public final class HttpTransport implements Transport {
+    private final String bearerToken;
+    private final SSLContext sslContext;
+    private final int threads;
+    private final int maxPageSize;
+    private final HttpQueryClient client;
+
+    private HttpQueryServer server;
+    private volatile boolean closed;
+
+    private HttpTransport(Builder builder) {
+        this.bearerToken = builder.bearerToken;
+        this.sslContext = builder.sslContext;
+        this.threads = builder.threads != null ? builder.threads : 4;
+        this.maxPageSize = builder.maxPageSize != null ? builder.maxPageSize : 1000;
+        this.client = new HttpQueryClient(sslContext, bearerToken,
+                builder.requestTimeout != null ? builder.requestTimeout : Duration.ofSeconds(5));
+    }
+
+    /**
+     * Returns a transport with the defaults: plain HTTP, no token, 4 server threads, 5 s request timeout, pages
+     * of at most 1000 rows. Use it only on a network that only your service's instances can reach.
+     *
+     * <pre>{@code
+     * try (HttpTransport transport = HttpTransport.create()) {
+     *     int port = transport.serve(new InetSocketAddress(7070), handler);
+     * }
+     * }</pre>
+     *
+     * @return a new transport; close it
+     */
+    public static HttpTransport create() {
+        return builder().build();
+    }
+
+    /**
+     * Starts configuring a transport.
+     *
+     * <pre>{@code
+     * HttpTransport transport = HttpTransport.builder().bearerToken(token).threads(8).build();
+     * }</pre>
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Starts the HTTP(S) server. The runtime calls this; call it yourself only to test a {@link QueryHandler}.
+     *
+     * <pre>{@code
+     * int port = transport.serve(new InetSocketAddress("0.0.0.0", 7070), handler);
+     * }</pre>
+     *
+     * @param bind the address to listen on; port 0 picks a free port
+     * @param handler answers reads from this instance's local state
+     * @return the port actually bound
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException if this transport already serves, or was closed
+     */
+    @Override
+    public synchronized int serve(InetSocketAddress bind, QueryHandler handler) throws IOException {
+        Objects.requireNonNull(bind, "bind");
+        Objects.requireNonNull(handler, "handler");
+        requireOpen();
+        if (server != null) {
+            throw new IllegalStateException("This HttpTransport already serves on port " + server.port()
+                    + "; a transport serves once, so build another one for a second server");
+        }
+        server = HttpQueryServer.start(bind, handler, sslContext, bearerToken, threads, maxPageSize);
+        return server.port();
+    }
+
+    /**
+     * Reads one key at another instance.
+     *
+     * <pre>{@code
+     * KeyAnswer answer = transport.get("10.0.0.8:7070", new KeyRequest("top-songs", keyBytes, 3, -1));
+     * byte[] value = answer.value(); // null if the view has no row for the key
+     * }</pre>
+     *
+     * @param instance the instance, as {@code host:port}
+     * @param request the read
+     * @return the answer; its value is null if the view has no row for the key
+     * @throws RemoteQueryException if the instance refused the read (with its reason) or could not be reached,
+     *         answered nonsense or took longer than the request timeout ({@code UNREACHABLE})
+     * @throws IllegalArgumentException if {@code instance} is not {@code host:port}
+     * @throws IllegalStateException if this transport was closed
+     */
+    @Override
+    public KeyAnswer get(String instance, KeyRequest request) {
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(request, "request");
+        requireOpen();
+        return client.get(instance, request);
+    }
+
+    /**
+     * Reads a page of a scan at another instance. Pass the last key of a page as the next request's
+     * {@code after} until the answer says there is no more.
+     *
+     * <pre>{@code
+     * ScanAnswer page = transport.scan("10.0.0.8:7070",
+     *         new ScanRequest("top-songs", List.of(0, 3), null, null, null, null, 500, -1));
+     * }</pre>
+     *
+     * @param instance the instance, as {@code host:port}
+     * @param request the scan; the server cuts its limit to its {@link Builder#maxPageSize}
+     * @return the page
+     * @throws RemoteQueryException as {@link #get}
+     * @throws IllegalArgumentException if {@code instance} is not {@code host:port}
+     * @throws IllegalStateException if this transport was closed
+     */
+    @Override
+    public ScanAnswer scan(String instance, ScanRequest request) {
+        Objects.requireNonNull(instance, "instance");
+        Objects.requireNonNull(request, "request");
+        requireOpen();
+        return client.scan(instance, request);
+    }
+
+    /**
+     * Stops the server at once, without waiting for reads in flight, and its worker threads. Further reads
+     * through this transport throw {@link IllegalStateException}. Closing again does nothing.
+     *
+     * <pre>{@code
+     * try (HttpTransport transport = HttpTransport.create()) {
+     *     transport.serve(new InetSocketAddress(0), handler);
+     * } // closed here
+     * }</pre>
+     */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("This HttpTransport was closed; build a new one");
+        }
+    }
+
+    /**
+     * Configures an {@link HttpTransport}; each setting can be set once.
+     *
+     * <pre>{@code
+     * HttpTransport transport = HttpTransport.builder()
+     *         .bearerToken(System.getenv("QUERY_TOKEN"))
+     *         .requestTimeout(Duration.ofSeconds(2))
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private String bearerToken;
+        private SSLContext sslContext;
+        private Integer threads;
+        private Duration requestTimeout;
+        private Integer maxPageSize;
+
+        private Builder() {
+        }
+
+        /**
+         * Requires {@code Authorization: Bearer <token>} on every request the server answers, and sends it with
+         * every request the client makes. Give every instance of the service the same token; send it over TLS
+         * ({@link #sslContext}) unless the network is private.
+         *
+         * <pre>{@code
+         * HttpTransport.builder().bearerToken(System.getenv("QUERY_TOKEN"))
+         * }</pre>
+         *
+         * @param token the shared secret: visible ASCII, no spaces
+         * @return this builder
+         * @throws IllegalArgumentException if the token is blank or holds characters an HTTP header cannot carry
+         * @throws IllegalStateException if already set
+         */
+        public Builder bearerToken(String token) {
+            Objects.requireNonNull(token, "token");
+            if (bearerToken != null) {
+                // The token is a secret, so unlike other settings it is not repeated in the message.
+                throw new IllegalStateException("bearerToken was already set");
+            }
+            if (token.isEmpty()) {
+                throw new IllegalArgumentException("bearerToken must not be empty; use a long random secret, such as"
+                        + " the output of 'openssl rand -base64 32'");
+            }
+            if (!token.chars().allMatch(c -> c > 0x20 && c < 0x7f)) {
+                throw new IllegalArgumentException("bearerToken may hold only visible ASCII characters and no spaces,"
+                        + " as it travels in an HTTP header; base64-encode your secret");
+            }
+            this.bearerToken = token;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS with this context's key, and trusts the servers this context's trust managers trust.
+         * Every instance must then use TLS, and its certificate must name the host it advertises.
+         *
+         * <pre>{@code
+         * SSLContext tls = SSLContext.getInstance("TLS");
+         * tls.init(keyManagerFactory.getKeyManagers(), trustManagerFactory.getTrustManagers(), null);
+         * HttpTransport.builder().sslContext(tls)
+         * }</pre>
+         *
+         * @param sslContext an initialised context with a key manager and a trust manager
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            Objects.requireNonNull(sslContext, "sslContext");
+            requireUnset("sslContext", this.sslContext);
+            this.sslContext = sslContext;
+            return this;
+        }
+
+        /**
+         * Sets how many threads answer reads at the server (daemon threads named {@code unbundled-query-<n>}).
+         * Defaults to 4.
+         *
+         * <pre>{@code
+         * HttpTransport.builder().threads(8)
+         * }</pre>
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code threads} is less than 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder threads(int threads) {
+            requireUnset("threads", this.threads);
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads must be at least 1, was " + threads
+                        + "; the server needs a thread to answer reads");
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets how long the client waits to connect, and then for an answer, before it reports the instance
+         * {@code UNREACHABLE}. Defaults to 5 seconds.
+         *
+         * <pre>{@code
+         * HttpTransport.builder().requestTimeout(Duration.ofSeconds(2))
+         * }</pre>
+         *
+         * @param timeout a positive duration
+         * @return this builder
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         * @throws IllegalStateException if already set
+         */
+        public Builder requestTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            requireUnset("requestTimeout", this.requestTimeout);
+            if (timeout.isZero() || timeout.isNegative()) {
+                throw new IllegalArgumentException("requestTimeout must be positive, was " + timeout
+                        + "; pass e.g. Duration.ofSeconds(5)");
+            }
+            this.requestTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets the most rows the server returns in one page of a scan, whatever limit a request asks for.
+         * Defaults to 1000.
+         *
+         * <pre>{@code
+         * HttpTransport.builder().maxPageSize(500)
+         * }</pre>
+         *
+         * @param rows at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code rows} is less than 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxPageSize(int rows) {
+            requireUnset("maxPageSize", this.maxPageSize);
+            if (rows < 1) {
+                throw new IllegalArgumentException("maxPageSize must be at least 1, was " + rows
+                        + "; it bounds how many rows one page of a scan may hold");
+            }
+            this.maxPageSize = rows;
+            return this;
+        }
+
+        /**
+         * Builds the transport. It serves nothing until {@link HttpTransport#serve} is called.
+         *
+         * <pre>{@code
+         * HttpTransport transport = HttpTransport.builder().threads(2).build();
+         * }</pre>
+         *
+         * @return a new transport; close it
+         */
+        public HttpTransport build() {
+            return new HttpTransport(this);
+        }
+
+        private static void requireUnset(String setting, Object current) {
+            if (current != null) {
+                throw new IllegalStateException(setting + " was already set to " + current);
+            }
+        }
+    }
+}
