@@ -23,6 +23,12 @@ import org.apache.kafka.common.serialization.Serializer;
  * }
  * }</pre>
  *
+ * <p>When several instances of a service run the view, each holds some of its partitions. On a runtime that
+ * {@linkplain ViewRuntime.Builder#advertise advertises} an address, reads ({@link #get}, {@link #getAll},
+ * scans and pages) are routed: a key is read at the instance that holds it, and scans gather every partition
+ * from the instances that hold them and merge them in key order. {@link #status()}, {@link #awaitReady},
+ * {@link #approximateCount()}, {@link #subscribe} and freshness waits are about this instance's partitions.
+ *
  * <p>Reads never throw Kafka Streams' {@code InvalidStateStoreException}: a view that cannot answer
  * yet throws {@link ViewNotReadyException}, naming the view and its state. Every method is safe to
  * call from any thread. This interface is not meant to be implemented outside Unbundled.
@@ -150,6 +156,89 @@ public interface ReadOnlyView<K, V> {
      * @throws IllegalStateException if the runtime has been closed
      */
     long approximateCount();
+
+    /**
+     * Reads one key, and says who answered: see {@link Read}. On a runtime that
+     * {@linkplain ViewRuntime.Builder#advertise advertises} an address the read is routed to the instance
+     * that holds the key's partition.
+     *
+     * <pre>{@code
+     * Read<Chart> read = charts.read("rock");
+     * }</pre>
+     *
+     * @param key the key, not null
+     * @return the value and where it came from
+     * @throws NullPointerException if the key is null
+     * @throws ViewNotReadyException if no copy of the key's partition can answer, naming what was tried
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    Read<V> read(K key);
+
+    /**
+     * Reads the first page of {@link #all()}: at most {@code limit} rows in key order, and a cursor to the next
+     * page. Unlike a scan, a page holds no store resources.
+     *
+     * <pre>{@code
+     * Page<String, Song> first = songs.page(100);
+     * Page<String, Song> second = songs.nextPage(first.next().orElseThrow(), 100);
+     * }</pre>
+     *
+     * @param limit the most rows to return, at least 1
+     * @return the page
+     * @throws IllegalArgumentException if the limit is below 1
+     * @throws ViewNotReadyException if a partition of the view has no instance that can answer
+     */
+    Page<K, V> page(int limit);
+
+    /**
+     * Reads the first page of {@link #range(Object, Object)}.
+     *
+     * @param from the lowest key, inclusive
+     * @param to the highest key, inclusive
+     * @param limit the most rows to return, at least 1
+     * @return the page
+     * @throws NullPointerException if a bound is null
+     * @throws IllegalArgumentException if the range is reversed or the limit is below 1
+     * @throws ViewNotReadyException if a partition of the view has no instance that can answer
+     */
+    Page<K, V> page(K from, K to, int limit);
+
+    /**
+     * Reads the page after the one that returned the cursor, with the same bounds. Rows written since are
+     * included if their keys come after the cursor; every key present throughout is returned exactly once
+     * over all pages.
+     *
+     * @param cursor {@link Page#next()} of the previous page
+     * @param limit the most rows to return, at least 1
+     * @return the page
+     * @throws IllegalArgumentException if the cursor is not one this view handed out, or the limit is below 1
+     * @throws ViewNotReadyException if a partition of the view has no instance that can answer
+     */
+    Page<K, V> nextPage(String cursor, int limit);
+
+    /**
+     * This view's rows on this instance only, never routed: what the partitions this instance holds
+     * contain. On a runtime that advertises no address, the view is already local and this returns it.
+     *
+     * @return the local view
+     */
+    ReadOnlyView<K, V> local();
+
+    /**
+     * A view of the same rows whose reads may be answered by a standby copy of a partition (see Kafka
+     * Streams' {@code num.standby.replicas}) that is at most {@code maxLag} records behind, when the active
+     * copy cannot answer, for example while it moves to another instance. Such reads wait up to 10 seconds
+     * for some copy to answer instead of failing at once. {@link Read#standby()} says which copy answered.
+     *
+     * <pre>{@code
+     * ReadOnlyView<String, Chart> charts = runtime.view(TOP_FIVE).withStandbyReads(1_000);
+     * }</pre>
+     *
+     * @param maxLag the most records a standby may be behind, at least 0
+     * @return the view
+     * @throws IllegalArgumentException if maxLag is negative
+     */
+    ReadOnlyView<K, V> withStandbyReads(long maxLag);
 
     /**
      * Subscribes to the changes of this view, with a buffer of 10,000 changes. See

@@ -1,13 +1,17 @@
 package dev.unbundled;
 
+import dev.unbundled.internal.Advertised;
 import dev.unbundled.internal.DefinitionImpl;
 import dev.unbundled.internal.StreamsRuntime;
+import dev.unbundled.remote.HttpTransport;
+import dev.unbundled.remote.Transport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 
@@ -61,6 +65,12 @@ public interface ViewRuntime extends AutoCloseable {
      */
     Map<MetricName, ? extends Metric> metrics();
 
+    /**
+     * @return the address other instances reach this one at, as {@code host:port} (with the port actually
+     *         bound when {@link Builder#advertise} was given port 0), or empty if the runtime advertises none
+     */
+    Optional<String> queryAddress();
+
     /** @return how many records went to each view's dead-letter topic since start, by view name */
     Map<String, Long> deadLetters();
 
@@ -89,6 +99,9 @@ public interface ViewRuntime extends AutoCloseable {
         private ViewStore defaultStore;
         private final List<ViewDefinition<?, ?>> views = new ArrayList<>();
         private final Map<String, Object> properties = new LinkedHashMap<>();
+        private String advertisedHost;
+        private Integer advertisedPort;
+        private Transport transport;
 
         Builder() {
         }
@@ -186,6 +199,52 @@ public interface ViewRuntime extends AutoCloseable {
         }
 
         /**
+         * Makes this instance one of several that share the views' partitions: it answers other instances'
+         * reads at {@code host:port}, and its views route each read to the instance that holds the key
+         * (see {@link ReadOnlyView}). Every instance of the service advertises its own address, reachable by
+         * the others; the address is Kafka Streams' {@code application.server}. The query server listens on
+         * all interfaces at the port; port 0 picks a free one (see {@link ViewRuntime#queryAddress()}).
+         *
+         * <pre>{@code
+         * ViewRuntime.builder().applicationId("top-songs").bootstrapServers("kafka:9092")
+         *         .advertise("10.0.0.7", 7070).view(topFive).start();
+         * }</pre>
+         *
+         * @param host the host name or address other instances reach this one at
+         * @param port the port to serve reads on, 0 for any free port
+         * @return this builder
+         * @throws IllegalArgumentException if the port is out of range or the host is blank
+         * @throws IllegalStateException if already set
+         */
+        public Builder advertise(String host, int port) {
+            Objects.requireNonNull(host, "host");
+            requireUnset("advertise", this.advertisedHost);
+            if (host.isBlank() || port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("advertise(\"" + host + "\", " + port + "): give the host other"
+                        + " instances reach this one at and a port from 0 to 65535");
+            }
+            this.advertisedHost = host;
+            this.advertisedPort = port;
+            return this;
+        }
+
+        /**
+         * Sets how instances read from each other. Defaults to {@link HttpTransport#create()}; give an
+         * {@link HttpTransport} built with a bearer token or an {@code SSLContext}, or another
+         * {@link Transport}. Only used with {@link #advertise}; the runtime closes it.
+         *
+         * @param transport the transport
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder transport(Transport transport) {
+            Objects.requireNonNull(transport, "transport");
+            requireUnset("transport", this.transport);
+            this.transport = transport;
+            return this;
+        }
+
+        /**
          * Compiles the views and starts running them. Reads may be refused with
          * {@link ViewNotReadyException} until each view is ready; see {@link ReadOnlyView#awaitReady}.
          *
@@ -203,11 +262,17 @@ public interface ViewRuntime extends AutoCloseable {
             if (views.isEmpty()) {
                 throw new IllegalStateException("no view was added; call view(definition) for each view to run");
             }
+            if (transport != null && advertisedHost == null) {
+                throw new IllegalStateException("a transport was set but no address is advertised; call"
+                        + " advertise(host, port) so that other instances can reach this one");
+            }
             List<DefinitionImpl<?, ?>> definitions = new ArrayList<>();
             views.forEach(view -> definitions.add((DefinitionImpl<?, ?>) view));
+            Advertised advertised = advertisedHost == null ? null : new Advertised(advertisedHost, advertisedPort,
+                    transport != null ? transport : HttpTransport.create());
             return StreamsRuntime.start(applicationId, bootstrapServers,
                     stateDir != null ? stateDir : Path.of(".unbundled-state"),
-                    defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, properties);
+                    defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, properties, advertised);
         }
 
         private static void requireUnset(String setting, Object current) {

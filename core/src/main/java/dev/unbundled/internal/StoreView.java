@@ -2,6 +2,8 @@ package dev.unbundled.internal;
 
 import dev.unbundled.ChangeListener;
 import dev.unbundled.Freshness;
+import dev.unbundled.Page;
+import dev.unbundled.Read;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewStatus;
@@ -21,6 +23,8 @@ import java.util.Spliterators;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -47,16 +51,18 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     private final String name;
     private final ViewHost host;
     private final Serializer<K> keySerializer;
+    private final Deserializer<K> keyDeserializer;
 
     /**
      * @param name the view's name
      * @param host where the view's store lives
-     * @param keySerializer the view's own key serializer, to compare range bounds as the store does
+     * @param keySerde the view's own key serde, to compare range bounds as the store does
      */
-    public StoreView(String name, ViewHost host, Serializer<K> keySerializer) {
+    public StoreView(String name, ViewHost host, Serde<K> keySerde) {
         this.name = name;
         this.host = host;
-        this.keySerializer = keySerializer;
+        this.keySerializer = keySerde.serializer();
+        this.keyDeserializer = keySerde.deserializer();
     }
 
     @Override
@@ -107,14 +113,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
 
     @Override
     public Stream<Map.Entry<K, V>> range(K from, K to) {
-        requireKey(from, "from");
-        requireKey(to, "to");
-        Bytes low = Bytes.wrap(keySerializer.serialize(null, from));
-        Bytes high = Bytes.wrap(keySerializer.serialize(null, to));
-        if (low.compareTo(high) > 0) {
-            throw new IllegalArgumentException("View '" + name + "': range from '" + from + "' to '" + to
-                    + "' is reversed (keys are ordered by their serialised bytes); swap the bounds");
-        }
+        rangeSpec(from, to);
         return scan(store -> store.range(from, to));
     }
 
@@ -154,6 +153,124 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
                     + capacity);
         }
         return host.subscribe(name, listener, capacity);
+    }
+
+    @Override
+    public Read<V> read(K key) {
+        return new Read<>(get(key), host.instance(), false, 0);
+    }
+
+    @Override
+    public Page<K, V> page(int limit) {
+        return page(ScanSpec.ALL, limit);
+    }
+
+    @Override
+    public Page<K, V> page(K from, K to, int limit) {
+        return page(rangeSpec(from, to), limit);
+    }
+
+    @Override
+    public Page<K, V> nextPage(String cursor, int limit) {
+        Objects.requireNonNull(cursor, () -> "View '" + name + "': cursor must not be null; pass Page.next()");
+        return page(ScanSpec.decode(name, cursor), limit);
+    }
+
+    @Override
+    public ReadOnlyView<K, V> local() {
+        return this;
+    }
+
+    @Override
+    public ReadOnlyView<K, V> withStandbyReads(long maxLag) {
+        requireMaxLag(name, maxLag);
+        return this;
+    }
+
+    static void requireMaxLag(String view, long maxLag) {
+        if (maxLag < 0) {
+            throw new IllegalArgumentException("View '" + view + "': maxLag must be at least 0, was " + maxLag);
+        }
+    }
+
+    static void requireLimit(String view, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("View '" + view + "': a page's limit must be at least 1, was " + limit);
+        }
+    }
+
+    /** @return the scan of a range, checked */
+    ScanSpec rangeSpec(K from, K to) {
+        requireKey(from, "from");
+        requireKey(to, "to");
+        byte[] low = keySerializer.serialize(null, from);
+        byte[] high = keySerializer.serialize(null, to);
+        if (Bytes.wrap(low).compareTo(Bytes.wrap(high)) > 0) {
+            throw new IllegalArgumentException("View '" + name + "': range from '" + from + "' to '" + to
+                    + "' is reversed (keys are ordered by their serialised bytes); swap the bounds");
+        }
+        return ScanSpec.range(low, high);
+    }
+
+    private Page<K, V> page(ScanSpec spec, int limit) {
+        requireLimit(name, limit);
+        try (KeyValueIterator<K, V> rows = read(() -> open(spec))) {
+            return read(() -> Pages.take(rows, spec, limit, keySerializer));
+        }
+    }
+
+    /**
+     * Opens a scan over some of this instance's partitions, merged in serialised-key order.
+     *
+     * @param spec the scan
+     * @param partitions the partitions to read; null for every local one
+     * @param standby whether standby copies may answer
+     * @return the rows; close them
+     */
+    KeyValueIterator<K, V> open(ScanSpec spec, java.util.Set<Integer> partitions, boolean standby) {
+        List<ReadOnlyKeyValueStore<K, V>> stores = new ArrayList<>();
+        if (partitions == null) {
+            stores.addAll(partitionStores());
+        } else {
+            for (int partition : partitions) {
+                stores.add(partitionStore(partition, standby));
+            }
+        }
+        List<KeyValueIterator<K, V>> iterators = new ArrayList<>();
+        try {
+            stores.forEach(store -> iterators.add(spec.open(store, keySerializer, keyDeserializer)));
+        } catch (RuntimeException e) {
+            iterators.forEach(KeyValueIterator::close);
+            throw e;
+        }
+        return iterators.size() == 1 ? iterators.get(0) : new MergedIterator<>(iterators, keySerializer);
+    }
+
+    private KeyValueIterator<K, V> open(ScanSpec spec) {
+        return open(spec, null, false);
+    }
+
+    @SuppressWarnings("unchecked")
+    ReadOnlyKeyValueStore<K, V> partitionStore(int partition, boolean standby) {
+        return (ReadOnlyKeyValueStore<K, V>) (ReadOnlyKeyValueStore<?, ?>) host.partitionStore(name, partition, standby);
+    }
+
+    Serializer<K> keySerializer() {
+        return keySerializer;
+    }
+
+    Deserializer<K> keyDeserializer() {
+        return keyDeserializer;
+    }
+
+    /**
+     * Runs a read, turning Kafka Streams' store exceptions into {@link dev.unbundled.ViewNotReadyException}.
+     *
+     * @param read the read
+     * @return what it returned
+     */
+    <T> T guarded(Supplier<T> read) {
+        return read(read);
     }
 
     @Override
@@ -214,6 +331,14 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
             }
             return new MergedIterator<>(iterators, keySerializer);
         });
+        return stream(iterator);
+    }
+
+    /**
+     * @param iterator rows in key order
+     * @return them as a stream that closes the iterator when closed, and reports it if never closed
+     */
+    Stream<Map.Entry<K, V>> stream(KeyValueIterator<K, V> iterator) {
         Spliterator<Map.Entry<K, V>> rows = Spliterators.spliteratorUnknownSize(new Rows(iterator),
                 Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
         Scan scan = new Scan(name, iterator);

@@ -41,6 +41,14 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import dev.unbundled.remote.KeyAnswer;
+import dev.unbundled.remote.KeyRequest;
+import dev.unbundled.remote.QueryHandler;
+import dev.unbundled.remote.RemoteQueryException;
+import dev.unbundled.remote.ScanAnswer;
+import dev.unbundled.remote.ScanRequest;
+import dev.unbundled.remote.Transport;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
@@ -72,12 +80,20 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final StoreRouting routing;
     private final Positions positions;
     private final InputOffsets offsets;
+    private final Map<String, ReadOnlyKeyValueStore<Object, Object>> partitionStores = new ConcurrentHashMap<>();
+    private final Advertised advertised;
+    private final String instance;
+    private final Map<String, Set<String>> storeTopics = new ConcurrentHashMap<>();
+    private volatile Cached<Map<String, Map<Integer, org.apache.kafka.streams.LagInfo>>> lags;
     private volatile boolean closed;
     private volatile Throwable failure;
 
     private StreamsRuntime(String applicationId, CompiledViews views, StoreRouting routing,
                            DeadLetterRouter deadLetters, KafkaStreams streams,
-                           KafkaProducer<byte[], byte[]> globalDeadLetters, Admin admin) {
+                           KafkaProducer<byte[], byte[]> globalDeadLetters, Admin admin, Advertised advertised,
+                           String instance) {
+        this.advertised = advertised;
+        this.instance = instance;
         this.routing = routing;
         this.positions = views.positions();
         this.offsets = new InputOffsets(applicationId, streams, admin, positions);
@@ -97,10 +113,12 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
      * @param defaultStore the store of views that choose none
      * @param definitions the views
      * @param overrides the user's own Streams properties
+     * @param advertised where to answer other instances' reads, or null to answer none
      * @return the started runtime
      */
     public static StreamsRuntime start(String applicationId, String bootstrapServers, Path stateDir, ViewStore defaultStore,
-                                       List<DefinitionImpl<?, ?>> definitions, Map<String, Object> overrides) {
+                                       List<DefinitionImpl<?, ?>> definitions, Map<String, Object> overrides,
+                                       Advertised advertised) {
         StoreRouting routing = new StoreRouting(defaultStore, definitions);
         Properties config = StreamsDefaults.tunables();
         config.putAll(routing.streamsConfig());
@@ -120,10 +138,25 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         prepareTopics(bootstrapServers, views, deadLetters);
         LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
 
+        String instance = "local";
+        LocalQueries queries = new LocalQueries();
+        if (advertised != null) {
+            try {
+                int port = advertised.transport().serve(new java.net.InetSocketAddress(advertised.port()), queries);
+                instance = advertised.host() + ":" + port;
+            } catch (java.io.IOException e) {
+                advertised.transport().close();
+                throw new ViewException(views.definitions().keySet().iterator().next(), "Runtime '" + applicationId
+                        + "' cannot serve reads on port " + advertised.port() + ": " + e.getMessage()
+                        + "; choose a free port, or 0 for any", e);
+            }
+            config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
+        }
         KafkaStreams streams = new KafkaStreams(views.topology(), config);
         StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams, globalDeadLetters,
                 Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag")));
+                        AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag")), advertised, instance);
+        queries.runtime = runtime;
         streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
         streams.setUncaughtExceptionHandler(runtime::onFailure);
         streams.setGlobalStateRestoreListener(runtime.restoreListener());
@@ -172,8 +205,283 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         requireOpen(definition.name());
         DefinitionImpl<Object, Object> known = views.definition(definition.name(),
                 "runtime; register it with builder.view(definition) before start()");
-        return (ReadOnlyView<K, V>) readers.computeIfAbsent(known.name(),
-                name -> new StoreView<>(name, this, known.keySerde().serializer()));
+        return (ReadOnlyView<K, V>) readers.computeIfAbsent(known.name(), name -> {
+            StoreView<Object, Object> local = localView(name);
+            return advertised == null || known.isGlobal() ? local
+                    : new RoutedView<>(local, this, known.valueSerde(), -1);
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private StoreView<Object, Object> localView(String view) {
+        DefinitionImpl<Object, Object> known = views.definition(view, "runtime");
+        return new StoreView<>(view, this, known.keySerde());
+    }
+
+    @Override
+    public Optional<String> queryAddress() {
+        return advertised == null ? Optional.empty() : Optional.of(instance);
+    }
+
+    @Override
+    public String instance() {
+        return instance;
+    }
+
+    Transport transport() {
+        return advertised.transport();
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Object, Object> partitionStore(String view, int partition, boolean standby) {
+        requireOpen(view);
+        return partitionStores.computeIfAbsent(view + "/" + partition + "/" + standby, key -> {
+            StoreQueryParameters<ReadOnlyKeyValueStore<Object, Object>> query = StoreQueryParameters
+                    .fromNameAndType(views.storeNames().get(view), QueryableStoreTypes.<Object, Object>keyValueStore())
+                    .withPartition(partition);
+            try {
+                return streams.store(standby ? query.enableStaleStores() : query);
+            } catch (StreamsException e) {
+                throw notReady(view, e);
+            }
+        });
+    }
+
+    /**
+     * @return where the key's partition lives, by Kafka Streams' metadata; {@link KeyQueryMetadata#NOT_AVAILABLE}
+     *         while the group rebalances
+     */
+    <K> KeyQueryMetadata keyMetadata(String view, K key, org.apache.kafka.common.serialization.Serializer<K> keys) {
+        requireOpen(view);
+        try {
+            return streams.queryMetadataForKey(views.storeNames().get(view), key, keys);
+        } catch (StreamsException | IllegalStateException e) {
+            return KeyQueryMetadata.NOT_AVAILABLE;
+        }
+    }
+
+    /**
+     * Some partitions of a view, at the instance that answers for them.
+     *
+     * @param instance the instance, {@code host:port}
+     * @param standby whether its copies are standbys
+     * @param partitions the partitions
+     */
+    record Copies(String instance, boolean standby, Set<Integer> partitions) {
+    }
+
+    /**
+     * Which instance answers for each partition of a view: the one running it active, else (if allowed) one
+     * holding a standby.
+     *
+     * @throws ViewNotReadyException naming the partitions no instance can answer for
+     */
+    List<Copies> scanPlan(String view, boolean standbys) {
+        requireOpen(view);
+        String store = views.storeNames().get(view);
+        Set<String> topics = storeTopics(view);
+        Map<Integer, String> active = new HashMap<>();
+        Map<Integer, String> standby = new HashMap<>();
+        for (org.apache.kafka.streams.StreamsMetadata host : streams.streamsMetadataForStore(store)) {
+            String address = RoutedView.address(host.hostInfo());
+            host.topicPartitions().stream().filter(tp -> topics.contains(tp.topic()))
+                    .forEach(tp -> active.put(tp.partition(), address));
+            if (standbys) {
+                host.standbyTopicPartitions().stream().filter(tp -> topics.contains(tp.topic()))
+                        .forEach(tp -> standby.putIfAbsent(tp.partition(), address));
+            }
+        }
+        int partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+        Map<String, Copies> plan = new java.util.TreeMap<>();
+        java.util.SortedSet<Integer> missing = new java.util.TreeSet<>();
+        for (int partition = 0; partition < partitions; partition++) {
+            String at = active.get(partition);
+            boolean isStandby = false;
+            if (at == null) {
+                at = standby.get(partition);
+                isStandby = true;
+            }
+            if (at == null) {
+                missing.add(partition);
+                continue;
+            }
+            plan.computeIfAbsent(at + "/" + isStandby, k -> new Copies(k.substring(0, k.lastIndexOf('/')),
+                    k.endsWith("/true"), new java.util.TreeSet<>())).partitions().add(partition);
+        }
+        if (!missing.isEmpty()) {
+            throw new ViewNotReadyException(view, status(view).state(), "View '" + view + "': partitions " + missing
+                    + " of " + partitions + " have no instance that can answer now (an instance stopped or the group is"
+                    + " rebalancing); a scan returns every partition or nothing. Retry shortly"
+                    + (standbys ? "" : ", or read withStandbyReads(maxLag) with num.standby.replicas > 0"), null);
+        }
+        return List.copyOf(plan.values());
+    }
+
+    /** The topics whose partitions are the view's store's partitions: the sources of its sub-topology. */
+    private Set<String> storeTopics(String view) {
+        return storeTopics.computeIfAbsent(view, v -> {
+            String store = views.storeNames().get(v);
+            for (org.apache.kafka.streams.TopologyDescription.Subtopology sub : views.topology().describe().subtopologies()) {
+                Set<String> sources = new java.util.TreeSet<>();
+                boolean holds = false;
+                for (org.apache.kafka.streams.TopologyDescription.Node node : sub.nodes()) {
+                    if (node instanceof org.apache.kafka.streams.TopologyDescription.Source source) {
+                        source.topicSet().forEach(topic -> sources.add(
+                                topic.endsWith("-repartition") || topic.endsWith("-topic") ? applicationId + "-" + topic : topic));
+                    }
+                    if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor processor
+                            && processor.stores().contains(store)) {
+                        holds = true;
+                    }
+                }
+                if (holds) {
+                    return Set.copyOf(sources);
+                }
+            }
+            return views.inputTopics(v);
+        });
+    }
+
+    /** @return how many records the local copy of a view's partition is behind its changelog, read at most every 250 ms */
+    long storeLag(String view, int partition) {
+        Cached<Map<String, Map<Integer, org.apache.kafka.streams.LagInfo>>> cached = lags;
+        if (cached == null || System.nanoTime() - cached.atNanos() > TimeUnit.MILLISECONDS.toNanos(250)) {
+            try {
+                cached = new Cached<>(streams.allLocalStorePartitionLags(), System.nanoTime());
+            } catch (StreamsException e) {
+                throw notReady(view, e);
+            }
+            lags = cached;
+        }
+        org.apache.kafka.streams.LagInfo lag = cached.value().getOrDefault(views.storeNames().get(view), Map.of())
+                .get(partition);
+        return lag == null ? Long.MAX_VALUE : lag.offsetLag();
+    }
+
+    private record Cached<T>(T value, long atNanos) {
+    }
+
+    /** Answers other instances' reads from this runtime's local partitions. */
+    private static final class LocalQueries implements QueryHandler {
+        private volatile StreamsRuntime runtime;
+
+        @Override
+        public boolean knows(String view) {
+            StreamsRuntime here = runtime;
+            return here != null && here.views.definitions().containsKey(view);
+        }
+
+        @Override
+        public KeyAnswer get(KeyRequest request) {
+            StreamsRuntime here = ready(request.view());
+            DefinitionImpl<Object, Object> definition = here.views.definition(request.view(), "runtime");
+            Object key = decode(request.view(), definition.keySerde(), request.key());
+            Copy copy = here.copy(request.view(), request.partition(), request.maxLag());
+            Object value;
+            try {
+                value = copy.store().get(key);
+            } catch (InvalidStateStoreException e) {
+                throw refused(request.view(), request.partition(), e);
+            }
+            return new KeyAnswer(value == null ? null : definition.valueSerde().serializer().serialize(null, value),
+                    copy.standby(), copy.lag());
+        }
+
+        @Override
+        public ScanAnswer scan(ScanRequest request) {
+            StreamsRuntime here = ready(request.view());
+            DefinitionImpl<Object, Object> definition = here.views.definition(request.view(), "runtime");
+            ScanSpec spec = new ScanSpec(request.from(), request.to(), request.prefix(), request.after());
+            org.apache.kafka.common.serialization.Serializer<Object> keys = definition.keySerde().serializer();
+            List<org.apache.kafka.streams.state.KeyValueIterator<Object, Object>> parts = new ArrayList<>();
+            try {
+                for (int partition : new java.util.TreeSet<>(request.partitions())) {
+                    parts.add(spec.open(here.copy(request.view(), partition, request.maxLag()).store(), keys,
+                            definition.keySerde().deserializer()));
+                }
+                try (org.apache.kafka.streams.state.KeyValueIterator<Object, Object> rows = parts.size() == 1
+                        ? parts.get(0) : new MergedIterator<>(parts, keys)) {
+                    List<ScanAnswer.Row> page = new ArrayList<>();
+                    while (page.size() < request.limit() && rows.hasNext()) {
+                        org.apache.kafka.streams.KeyValue<Object, Object> row = rows.next();
+                        page.add(new ScanAnswer.Row(keys.serialize(null, row.key),
+                                definition.valueSerde().serializer().serialize(null, row.value)));
+                    }
+                    return new ScanAnswer(page, rows.hasNext());
+                }
+            } catch (InvalidStateStoreException e) {
+                parts.forEach(org.apache.kafka.streams.state.KeyValueIterator::close);
+                throw refused(request.view(), -1, e);
+            } catch (RuntimeException e) {
+                parts.forEach(org.apache.kafka.streams.state.KeyValueIterator::close);
+                throw e;
+            }
+        }
+
+        private StreamsRuntime ready(String view) {
+            StreamsRuntime here = runtime;
+            if (here == null || here.closed) {
+                throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "the runtime is "
+                        + (here == null ? "starting" : "closed"));
+            }
+            if (!here.views.definitions().containsKey(view)) {
+                throw new RemoteQueryException(view, RemoteQueryException.Reason.UNKNOWN_VIEW, "no view '" + view
+                        + "' runs here");
+            }
+            return here;
+        }
+
+        private static Object decode(String view, org.apache.kafka.common.serialization.Serde<Object> serde, byte[] key) {
+            try {
+                Object decoded = serde.deserializer().deserialize(null, key);
+                if (decoded == null) {
+                    throw new IllegalArgumentException("null key");
+                }
+                return decoded;
+            } catch (RuntimeException e) {
+                throw new RemoteQueryException(view, RemoteQueryException.Reason.BAD_REQUEST, "the key does not"
+                        + " decode with view '" + view + "''s key serde: " + e.getMessage(), e);
+            }
+        }
+
+        private static RemoteQueryException refused(String view, int partition, InvalidStateStoreException e) {
+            return new RemoteQueryException(view, e instanceof InvalidStateStorePartitionException
+                    ? RemoteQueryException.Reason.NOT_HERE : RemoteQueryException.Reason.NOT_READY,
+                    (partition >= 0 ? "partition " + partition + " of " : "") + "view '" + view
+                            + "' cannot be read here now: " + e.getMessage(), e);
+        }
+    }
+
+    /** The local copy of a partition that answers a remote read. */
+    private record Copy(ReadOnlyKeyValueStore<Object, Object> store, boolean standby, long lag) {
+    }
+
+    private Copy copy(String view, int partition, long maxLag) {
+        try {
+            ReadOnlyKeyValueStore<Object, Object> active = partitionStore(view, partition, false);
+            active.approximateNumEntries();
+            return new Copy(active, false, 0);
+        } catch (InvalidStateStoreException | ViewNotReadyException e) {
+            if (maxLag < 0) {
+                throw e instanceof InvalidStateStoreException invalid ? LocalQueries.refused(view, partition, invalid)
+                        : new RemoteQueryException(view, RemoteQueryException.Reason.NOT_HERE, e.getMessage(), e);
+            }
+        }
+        ReadOnlyKeyValueStore<Object, Object> standby;
+        try {
+            standby = partitionStore(view, partition, true);
+            standby.approximateNumEntries();
+        } catch (InvalidStateStoreException e) {
+            throw LocalQueries.refused(view, partition, e);
+        } catch (ViewNotReadyException e) {
+            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_HERE, e.getMessage(), e);
+        }
+        long lag = storeLag(view, partition);
+        if (lag > maxLag) {
+            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "the standby of partition "
+                    + partition + " is " + lag + " records behind, more than the allowed " + maxLag);
+        }
+        return new Copy(standby, true, lag);
     }
 
     @Override
@@ -410,6 +718,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             return;
         }
         closed = true;
+        if (advertised != null) {
+            advertised.transport().close();
+        }
         views.changes().closeAll();
         offsets.close();
         // leaving the group hands this instance's partitions to the others now, not after the session timeout

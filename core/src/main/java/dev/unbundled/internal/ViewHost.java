@@ -31,6 +31,24 @@ public interface ViewHost {
     }
 
     /**
+     * One partition's copy of the view's store on this instance.
+     *
+     * @param view the view's name
+     * @param partition the partition
+     * @param standby whether a standby copy may answer when no active one runs here
+     * @return the store
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException if no such copy runs here
+     */
+    default ReadOnlyKeyValueStore<Object, Object> partitionStore(String view, int partition, boolean standby) {
+        return store(view);
+    }
+
+    /** @return this instance's advertised address, {@code host:port}, or {@code "local"} if it advertises none */
+    default String instance() {
+        return "local";
+    }
+
+    /**
      * @param view the view's name
      * @return the view's state now
      */

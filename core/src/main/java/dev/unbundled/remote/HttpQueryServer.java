@@ -26,8 +26,16 @@ final class HttpQueryServer {
      * @param bearerToken the token requests must carry, or null
      * @throws IOException if the address cannot be bound
      */
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     static HttpQueryServer start(InetSocketAddress bind, QueryHandler handler, SSLContext sslContext,
                                  String bearerToken, int threads, int maxPageSize) throws IOException {
+        // The JDK server writes a response's headers and body in separate packets; without TCP_NODELAY the
+        // body waits for the client's delayed ACK of the headers, ~40 ms per read. The property is read once,
+        // when the JVM's first HttpServer starts, so a user's own setting (true or false) wins.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
+        }
         HttpServer server;
         if (sslContext == null) {
             server = HttpServer.create(bind, 0);

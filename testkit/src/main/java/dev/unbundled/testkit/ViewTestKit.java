@@ -183,7 +183,7 @@ public final class ViewTestKit implements AutoCloseable {
         Objects.requireNonNull(definition, "definition");
         requireOpen();
         views.definition(definition.name(), KIT_FIX);
-        return new StoreView<>(definition.name(), host, definition.keySerde().serializer());
+        return new StoreView<>(definition.name(), host, definition.keySerde());
     }
 
     /**

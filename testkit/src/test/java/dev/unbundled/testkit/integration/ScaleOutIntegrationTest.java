@@ -1,0 +1,298 @@
+package dev.unbundled.testkit.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.unbundled.Page;
+import dev.unbundled.Read;
+import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Topic;
+import dev.unbundled.View;
+import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewRuntime;
+import dev.unbundled.serde.Json;
+import dev.unbundled.testkit.EmbeddedKafka;
+import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Three runtimes of one service on a real broker, each holding some of a view's six partitions: every read
+ * is routed to the instance that holds the key, scans gather every partition, and rebalances never give
+ * wrong answers.
+ */
+class ScaleOutIntegrationTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final int PARTITIONS = 6;
+    private static final int KEYS = 600;
+    private static final AtomicInteger RUN = new AtomicInteger();
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    record Song(String title, int plays) {
+    }
+
+    @TempDir
+    Path stateDir;
+
+    private final List<ViewRuntime> runtimes = new ArrayList<>();
+    private Topic<String, Song> songs;
+    private ViewDefinition<String, Song> byId;
+    private String applicationId;
+
+    @BeforeEach
+    void fillTopic() throws Exception {
+        int run = RUN.incrementAndGet();
+        EmbeddedKafka kafka = KAFKA.kafka();
+        songs = Topic.of("scale-songs-" + run, Serdes.String(), Json.serde(Song.class));
+        kafka.createTopics(PARTITIONS, songs.name());
+        byId = View.from(songs).materialize("songs-by-id");
+        applicationId = "scale-out-" + run;
+        try (KafkaProducer<String, Song> producer = new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(),
+                songs.valueSerde().serializer())) {
+            for (int i = 0; i < KEYS; i++) {
+                producer.send(new ProducerRecord<>(songs.name(), key(i), song(i)));
+            }
+            producer.send(new ProducerRecord<>(songs.name(), key(KEYS - 1), song(KEYS - 1))).get();
+        }
+    }
+
+    @AfterEach
+    void closeRuntimes() {
+        runtimes.forEach(ViewRuntime::close);
+    }
+
+    @Test
+    void everyInstance_answersEveryKeyAndScan_asIfTheViewWereLocal() {
+        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        awaitSpread(views);
+
+        for (ReadOnlyView<String, Song> view : views) {
+            for (int i = 0; i < KEYS; i++) {
+                assertThat(view.get(key(i))).as("%s from %s", key(i), view).contains(song(i));
+            }
+            assertThat(view.get("no-such-song")).isEmpty();
+            try (Stream<Map.Entry<String, Song>> all = view.all()) {
+                assertThat(all.map(Map.Entry::getKey).toList()).isEqualTo(allKeys());
+            }
+            try (Stream<Map.Entry<String, Song>> range = view.range(key(100), key(199))) {
+                assertThat(range.map(Map.Entry::getValue).toList())
+                        .isEqualTo(IntStream.range(100, 200).mapToObj(ScaleOutIntegrationTest::song).toList());
+            }
+            try (Stream<Map.Entry<String, Song>> prefix = view.prefixScan("song-05")) {
+                assertThat(prefix.map(Map.Entry::getKey).toList())
+                        .isEqualTo(IntStream.range(50, 60).mapToObj(ScaleOutIntegrationTest::key).toList());
+            }
+        }
+        Set<String> answeredBy = new HashSet<>();
+        for (int i = 0; i < KEYS; i++) {
+            Read<Song> read = views.get(0).read(key(i));
+            assertThat(read.value()).contains(song(i));
+            assertThat(read.standby()).isFalse();
+            answeredBy.add(read.instance());
+        }
+        assertThat(answeredBy).as("every instance answers for its own keys")
+                .containsExactlyInAnyOrderElementsOf(runtimes.stream().map(r -> r.queryAddress().orElseThrow()).toList());
+    }
+
+    @Test
+    void localViews_partitionTheKeys_andRoutedViewsSeeThemAll() {
+        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        awaitSpread(views);
+
+        List<String> local = new ArrayList<>();
+        for (ReadOnlyView<String, Song> view : views) {
+            try (Stream<Map.Entry<String, Song>> rows = view.local().all()) {
+                List<String> keys = rows.map(Map.Entry::getKey).toList();
+                assertThat(keys).as("each instance holds some partitions").isNotEmpty().hasSizeLessThan(KEYS);
+                local.addAll(keys);
+            }
+        }
+        assertThat(local).hasSize(KEYS).containsExactlyInAnyOrderElementsOf(allKeys());
+    }
+
+    @Test
+    void pages_withCursors_returnEveryKeyOnceInOrder_fromEveryInstance() {
+        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        awaitSpread(views);
+
+        for (ReadOnlyView<String, Song> view : views) {
+            List<String> keys = new ArrayList<>();
+            Page<String, Song> page = view.page(47);
+            int pages = 1;
+            keys.addAll(page.entries().stream().map(Map.Entry::getKey).toList());
+            while (page.next().isPresent()) {
+                assertThat(page.entries()).hasSize(47);
+                page = view.nextPage(page.next().get(), 47);
+                keys.addAll(page.entries().stream().map(Map.Entry::getKey).toList());
+                pages++;
+            }
+            assertThat(keys).isEqualTo(allKeys());
+            assertThat(pages).isEqualTo((KEYS + 46) / 47);
+
+            Page<String, Song> ranged = view.page(key(10), key(29), 15);
+            assertThat(ranged.entries()).extracting(Map.Entry::getKey)
+                    .isEqualTo(IntStream.range(10, 25).mapToObj(ScaleOutIntegrationTest::key).toList());
+            Page<String, Song> rest = view.nextPage(ranged.next().orElseThrow(), 15);
+            assertThat(rest.entries()).extracting(Map.Entry::getKey)
+                    .isEqualTo(IntStream.range(25, 30).mapToObj(ScaleOutIntegrationTest::key).toList());
+            assertThat(rest.next()).isEmpty();
+        }
+        assertThatThrownBy(() -> views.get(0).nextPage("not-a-cursor", 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("songs-by-id");
+    }
+
+    @Test
+    void scans_whenAnInstanceIsGone_failClearly_neverReturnAShortAnswer() {
+        ViewRuntime a = runtime("a", 0);
+        List<ReadOnlyView<String, Song>> views = List.of(a.view(byId), start("b", 0), start("c", 0));
+        awaitSpread(views);
+        ViewRuntime c = runtimes.get(2);
+        String cAddress = c.queryAddress().orElseThrow();
+        c.close();
+
+        // right after C left, either the scan finds C gone (and says so) or the group has already moved C's
+        // partitions (and the scan is complete): never a silently short answer
+        for (int attempt = 0; attempt < 20; attempt++) {
+            try (Stream<Map.Entry<String, Song>> all = views.get(0).all()) {
+                assertThat(all.count()).isEqualTo(KEYS);
+            } catch (ViewNotReadyException e) {
+                assertThat(e.getMessage()).contains("songs-by-id").containsAnyOf(cAddress, "no instance");
+            }
+        }
+    }
+
+    @Test
+    void rebalanceUnderLoad_withStandbys_noReadFails() throws Exception {
+        Map<String, Long> outcomes = readWhileCIsStoppedAndRestarted(1);
+        assertThat(outcomes).containsOnlyKeys("ok");
+        assertThat(outcomes.get("ok")).isGreaterThan(1_000);
+    }
+
+    @Test
+    void rebalanceUnderLoad_withoutStandbys_failsOnlyWithViewNotReady_neverWrongValues() throws Exception {
+        Map<String, Long> outcomes = readWhileCIsStoppedAndRestarted(0);
+        System.out.println("Reads during a rebalance without standbys: " + outcomes);
+        assertThat(outcomes.keySet()).isSubsetOf("ok", ViewNotReadyException.class.getSimpleName());
+        assertThat(outcomes.get("ok")).isGreaterThan(1_000);
+    }
+
+    /**
+     * Reads every key through instance A, round and round, while C is stopped and later restarted.
+     *
+     * @return how many reads ended how: "ok", "wrong value", or the simple name of the exception thrown
+     */
+    private Map<String, Long> readWhileCIsStoppedAndRestarted(int standbys) throws Exception {
+        ReadOnlyView<String, Song> a = start("a", standbys);
+        ReadOnlyView<String, Song> b = start("b", standbys);
+        ReadOnlyView<String, Song> c = start("c", standbys);
+        awaitSpread(List.of(a, b, c));
+        // the songs do not change: a standby that is fully caught up answers exactly what the active would
+        ReadOnlyView<String, Song> reader = standbys > 0 ? a.withStandbyReads(0) : a;
+
+        Map<String, Long> outcomes = new ConcurrentHashMap<>();
+        AtomicLong reads = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread thread = new Thread(() -> {
+            for (int i = 0; !stop.get(); i = (i + 1) % KEYS) {
+                String outcome;
+                try {
+                    outcome = reader.get(key(i)).equals(java.util.Optional.of(song(i))) ? "ok" : "wrong value";
+                } catch (RuntimeException e) {
+                    outcome = e.getClass().getSimpleName();
+                }
+                outcomes.merge(outcome, 1L, Long::sum);
+                reads.incrementAndGet();
+            }
+        }, "reader");
+        thread.start();
+        try {
+            awaitMoreReads(reads, 500);
+            runtimes.remove(2).close();
+            awaitMoreReads(reads, 500);
+            await().atMost(PATIENCE).until(() -> b.status().isReady() && a.status().isReady()
+                    && localKeys(a) + localKeys(b) == KEYS);
+            awaitMoreReads(reads, 500);
+            ReadOnlyView<String, Song> restarted = start("c", standbys);
+            await().atMost(PATIENCE).until(() -> restarted.status().isReady());
+            awaitMoreReads(reads, 500);
+        } finally {
+            stop.set(true);
+            thread.join(PATIENCE.toMillis());
+        }
+        return Map.copyOf(outcomes);
+    }
+
+    private static void awaitMoreReads(AtomicLong reads, long more) {
+        long target = reads.get() + more;
+        await().atMost(PATIENCE).until(() -> reads.get() >= target);
+    }
+
+    private static long localKeys(ReadOnlyView<String, Song> view) {
+        try (Stream<Map.Entry<String, Song>> rows = view.local().all()) {
+            return rows.count();
+        } catch (ViewNotReadyException e) {
+            return -1;
+        }
+    }
+
+    private void awaitSpread(List<ReadOnlyView<String, Song>> views) {
+        await().atMost(PATIENCE).until(() -> views.stream().allMatch(view -> view.status().isReady())
+                && views.stream().mapToLong(ScaleOutIntegrationTest::localKeys).sum() == KEYS
+                && views.stream().allMatch(view -> localKeys(view) > 0));
+    }
+
+    private ReadOnlyView<String, Song> start(String instance, int standbys) {
+        return runtime(instance, standbys).view(byId);
+    }
+
+    private ViewRuntime runtime(String instance, int standbys) {
+        ViewRuntime runtime = ViewRuntime.builder()
+                .applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers())
+                .stateDir(stateDir.resolve(instance + "-" + runtimes.size()))
+                .advertise("localhost", 0)
+                .property(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys)
+                .view(byId)
+                .start();
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    private static List<String> allKeys() {
+        return IntStream.range(0, KEYS).mapToObj(ScaleOutIntegrationTest::key).sorted().collect(Collectors.toList());
+    }
+
+    static String key(int i) {
+        return String.format("song-%03d", i);
+    }
+
+    static Song song(int i) {
+        return new Song("Song " + i, i);
+    }
+}
