@@ -12,6 +12,7 @@ import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewRuntime;
+import dev.unbundled.remote.HttpTransport;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.EmbeddedKafka;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
@@ -185,6 +186,64 @@ class ScaleOutIntegrationTest {
                 assertThat(e.getMessage()).contains("songs-by-id").containsAnyOf(cAddress, "no instance");
             }
         }
+    }
+
+    @Test
+    void queryServer_withToken_routesReads_andRefusesBadRequestsWithClearStatuses() throws Exception {
+        List<ViewRuntime> secured = List.of(securedRuntime("a"), securedRuntime("b"), securedRuntime("c"));
+        List<ReadOnlyView<String, Song>> views = secured.stream().map(runtime -> runtime.view(byId)).toList();
+        awaitSpread(views);
+        for (int i = 0; i < KEYS; i++) {
+            assertThat(views.get(0).get(key(i))).contains(song(i));
+        }
+        String b = "http://" + secured.get(1).queryAddress().orElseThrow();
+        String key = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(key(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", null)).isEqualTo(401);
+        assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", "wrong")).isEqualTo(401);
+        assertThat(status(b + "/views/no-such-view/keys/" + key + "?partition=0", TOKEN)).isEqualTo(404);
+        assertThat(status(b + "/views/songs-by-id/keys/not*base64?partition=0", TOKEN)).isEqualTo(400);
+        List<Integer> pageSizes = new ArrayList<>();
+        for (int partition = 0; partition < PARTITIONS; partition++) {
+            java.net.http.HttpResponse<String> rows = get(b + "/views/songs-by-id/rows?partitions=" + partition
+                    + "&limit=1000000", TOKEN);
+            assertThat(rows.statusCode()).as(rows.body()).isIn(200, 421);
+            if (rows.statusCode() == 200) {
+                pageSizes.add(rows.body().split("\"key\"").length - 1);
+                assertThat(rows.body()).contains("\"more\":true");
+            }
+        }
+        assertThat(pageSizes).as("B holds partitions, and serves at most a page of 10 rows from each")
+                .isNotEmpty().containsOnly(10);
+    }
+
+    private static final String TOKEN = "s3cret-token";
+
+    private ViewRuntime securedRuntime(String instance) {
+        ViewRuntime runtime = ViewRuntime.builder()
+                .applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers())
+                .stateDir(stateDir.resolve(instance + "-" + runtimes.size()))
+                .advertise("localhost", 0)
+                .transport(HttpTransport.builder().bearerToken(TOKEN).maxPageSize(10).build())
+                .view(byId)
+                .start();
+        runtimes.add(runtime);
+        return runtime;
+    }
+
+    private static int status(String uri, String token) throws Exception {
+        return get(uri, token).statusCode();
+    }
+
+    private static java.net.http.HttpResponse<String> get(String uri, String token) throws Exception {
+        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return java.net.http.HttpClient.newHttpClient().send(request.build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
