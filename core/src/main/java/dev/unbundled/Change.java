@@ -20,21 +20,37 @@ import java.util.Optional;
  * @param oldValue the value before the change, when known; Unbundled does not capture it yet, so today it
  *     is always empty: keep your own copy if you need it
  * @param newValue the value after the change, empty for a delete
+ * @param position the input record whose processing made the change, as a token: the view has processed
+ *     this position once the change is delivered. {@link Freshness#any()} when the record came from a topic
+ *     the view does not read directly (after a repartition step, such as a foreign-key join or a re-key)
  * @param <K> the key type
  * @param <V> the value type
  */
-public record Change<K, V>(K key, Optional<V> oldValue, Optional<V> newValue) {
+public record Change<K, V>(K key, Optional<V> oldValue, Optional<V> newValue, Freshness position) {
 
     /**
      * @param key the key that changed
      * @param oldValue the value before the change, when known
      * @param newValue the value after the change, empty for a delete
+     * @param position the input record that made the change, or {@link Freshness#any()}
      * @throws NullPointerException if an argument is null
      */
     public Change {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(oldValue, "oldValue");
         Objects.requireNonNull(newValue, "newValue");
+        Objects.requireNonNull(position, "position");
+    }
+
+    /**
+     * A change whose position is unknown.
+     *
+     * @param key the key that changed
+     * @param oldValue the value before the change, when known
+     * @param newValue the value after the change, empty for a delete
+     */
+    public Change(K key, Optional<V> oldValue, Optional<V> newValue) {
+        this(key, oldValue, newValue, Freshness.any());
     }
 
     /** @return true if the key was deleted from the view */

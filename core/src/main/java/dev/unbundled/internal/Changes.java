@@ -1,6 +1,7 @@
 package dev.unbundled.internal;
 
 import dev.unbundled.Change;
+import dev.unbundled.Freshness;
 import dev.unbundled.ChangeListener;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewException;
@@ -32,6 +33,13 @@ public final class Changes {
     private static final long IDLE_POLL_MS = 50;
 
     private final Map<String, List<Sub>> byView = new ConcurrentHashMap<>();
+    /** The topics each view reads: the only ones a change's position may name. Known once compiled. */
+    private volatile java.util.function.Function<String, java.util.Set<String>> inputTopics = view -> java.util.Set.of();
+
+    /** @param inputTopics the topics each view reads, by view name */
+    void inputTopics(java.util.function.Function<String, java.util.Set<String>> inputTopics) {
+        this.inputTopics = inputTopics;
+    }
 
     /**
      * @param view a view's name
@@ -40,13 +48,26 @@ public final class Changes {
     public ProcessorSupplier<Object, Object, Void, Void> tap(String view) {
         List<Sub> subscriptions = subscriptions(view);
         return () -> new Processor<>() {
+            private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
+            private java.util.Set<String> inputTopics;
+
+            @Override
+            public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+                this.context = context;
+                this.inputTopics = Changes.this.inputTopics.apply(view);
+            }
+
             @Override
             public void process(Record<Object, Object> record) {
                 if (subscriptions.isEmpty() || record.key() == null) {
                     return;
                 }
+                Freshness position = context.recordMetadata()
+                        .filter(input -> inputTopics.contains(input.topic()))
+                        .map(input -> Freshness.after(input.topic(), input.partition(), input.offset()))
+                        .orElse(Freshness.any());
                 Change<Object, Object> change = new Change<>(record.key(), Optional.empty(),
-                        Optional.ofNullable(record.value()));
+                        Optional.ofNullable(record.value()), position);
                 for (Sub subscription : subscriptions) {
                     subscription.offer(change);
                 }

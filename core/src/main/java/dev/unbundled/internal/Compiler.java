@@ -125,7 +125,11 @@ public final class Compiler {
             viewsByTopic.put(name, List.copyOf(use.views));
             sourceNodes.put(use.sourceName(), name);
         });
-        return new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames), viewsByTopic, sourceNodes, positions, changes);
+        CompiledViews compiled = new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames), viewsByTopic,
+                sourceNodes, positions, changes);
+        Map<String, java.util.Set<String>> inputs = new java.util.concurrent.ConcurrentHashMap<>();
+        changes.inputTopics(view -> inputs.computeIfAbsent(view, compiled::inputTopics));
+        return compiled;
     }
 
     private void register(DefinitionImpl<Object, Object> definition, Map<String, DefinitionImpl<Object, Object>> all,

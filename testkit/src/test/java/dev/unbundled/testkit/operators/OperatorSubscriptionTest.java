@@ -49,6 +49,38 @@ class OperatorSubscriptionTest {
         kit.close();
     }
 
+    @Test
+    void change_position_namesTheInputRecordThatMadeIt() {
+        List<Change<String, Order>> changes = new CopyOnWriteArrayList<>();
+        try (Subscription subscription = view.subscribe(changes::add)) {
+            kit.input(ORDERS).pipe("o-1", new Order("p-1", 1)).pipe("o-2", new Order("p-2", 2)).delete("o-1");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> changes.size() == 3);
+        }
+        assertThat(changes).extracting(Change::position).containsExactly(
+                dev.unbundled.Freshness.after(ORDERS.name(), 0, 0),
+                dev.unbundled.Freshness.after(ORDERS.name(), 0, 1),
+                dev.unbundled.Freshness.after(ORDERS.name(), 0, 2));
+        assertThat(changes.get(2).isDelete()).isTrue();
+    }
+
+    @Test
+    void change_afterARepartition_hasNoPosition() {
+        ViewDefinition<String, Integer> byProduct = View.from(ORDERS)
+                .rekey(Order::productId, Serdes.String())
+                .mapValues(Order::quantity, Serdes.Integer())
+                .materialize("quantity-by-product");
+        List<Change<String, Integer>> changes = new CopyOnWriteArrayList<>();
+        try (ViewTestKit rekeyed = ViewTestKit.of(byProduct);
+             Subscription subscription = rekeyed.view(byProduct).subscribe(changes::add)) {
+            rekeyed.input(ORDERS).pipe("o-1", new Order("p-1", 5));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> !changes.isEmpty());
+        }
+        assertThat(changes.get(0).key()).isEqualTo("p-1");
+        assertThat(changes.get(0).position().isAny()).isTrue();
+    }
+
     @ParameterizedTest
     @ValueSource(longs = {1, 7, 42})
     void subscribe_randomUpdateSequence_deliversEveryChangeOnceInPerKeyOrder(long seed) {
