@@ -207,7 +207,6 @@ class AsOfReadTest {
         try (Stream<Map.Entry<String, Product>> prefixed = products.prefixScan("p-")) {
             assertThat(prefixed.count()).isEqualTo(2);
         }
-        assertThat(products.approximateCount()).isEqualTo(2);
     }
 
     @Test
