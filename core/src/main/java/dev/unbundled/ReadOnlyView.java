@@ -1,6 +1,7 @@
 package dev.unbundled;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,37 @@ public interface ReadOnlyView<K, V> {
      * @throws IllegalStateException if the runtime has been closed
      */
     Optional<V> get(K key);
+
+    /**
+     * Reads the value one key had at an earlier instant, from a view that keeps history (materialised with
+     * {@link View#materialize(String, History)}).
+     *
+     * <pre>{@code
+     * ViewDefinition<String, Product> products =
+     *     View.from(PRODUCTS).materialize("products", History.retain(Duration.ofDays(7)));
+     * Optional<Product> yesterday = runtime.view(products).getAsOf("p-1", Instant.now().minus(Duration.ofDays(1)));
+     * }</pre>
+     *
+     * <p>The answer is the version with the latest timestamp at or before {@code asOf} (millisecond
+     * precision; record timestamps, not the time the view processed them; see {@link History} for the
+     * timestamp of a join's or an aggregation's change). It is empty if the key had no row then: before its
+     * first version, or after a delete (or after the row left a filtered view), until it came back. It is
+     * also empty for an instant older than the history's retention, measured back from the newest timestamp
+     * the view has seen, unless the key's latest version is older still. Where records arrive out of
+     * timestamp order, {@link #get(Object)} answers the latest by arrival and {@code getAsOf} the latest by
+     * timestamp, so the two may differ.
+     *
+     * @param key the key, not null
+     * @param asOf the instant, not null
+     * @return the value the view held for the key at {@code asOf}, or empty if it held none
+     * @throws NullPointerException if an argument is null
+     * @throws UnsupportedOperationException if the view keeps no history; the message names the view and
+     *     says how to keep one
+     * @throws ViewNotReadyException if the view cannot answer yet, or the key's partition is not active on
+     *     this instance
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    Optional<V> getAsOf(K key, Instant asOf);
 
     /**
      * Reads the value of one key once the view has processed the given writes: read-your-writes.

@@ -11,7 +11,8 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * A table: the latest value per key of a query over topics. Every view definition starts here, with
  * {@link #from(Topic)} for a topic read as a table or {@link #events(Topic)} for a stream of facts, and
- * ends with {@link #materialize(String)}.
+ * ends with {@link #materialize(String)} (or {@link #materialize(String, History)} to keep its past for
+ * {@link ReadOnlyView#getAsOf}).
  *
  * <p>A view means what a database view means: it equals its query evaluated over the latest value per
  * key of every input topic (a null value deletes). Updates and deletes on either side of a join, and
@@ -282,6 +283,47 @@ public final class View<K, V> {
      */
     public ViewDefinition<K, V> materialize(String name, Serde<V> valueSerde) {
         return withValueSerde(valueSerde).materialize(name);
+    }
+
+    /**
+     * Names this view and turns it into a definition that also keeps the view's past, so that
+     * {@link ReadOnlyView#getAsOf} can read it as of an earlier instant. Any view can keep history, joins
+     * and aggregations included: each change of the view is recorded at its record timestamp.
+     *
+     * <pre>{@code
+     * ViewDefinition<String, Long> ordersPerProduct = View.from(orders)
+     *     .groupBy(Order::productId, Serdes.String())
+     *     .count()
+     *     .materialize("orders-per-product", History.retain(Duration.ofDays(30)));
+     * }</pre>
+     *
+     * @param name the view's name (see {@link #materialize(String)})
+     * @param history how long to keep the view's versions
+     * @return the definition
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is not legal
+     * @throws IllegalStateException if a step needs a serde that was not given; the message names it
+     */
+    public ViewDefinition<K, V> materialize(String name, History history) {
+        Objects.requireNonNull(history, "history");
+        return DefinitionImpl.of(name, plan, history);
+    }
+
+    /**
+     * Names this view, giving the serde of its values, and turns it into a definition that keeps the view's
+     * past (see {@link #materialize(String, History)}).
+     *
+     * @param name the view's name (see {@link #materialize(String)})
+     * @param valueSerde the serde of the view's values
+     * @param history how long to keep the view's versions
+     * @return the definition
+     * @throws NullPointerException if an argument is null
+     * @throws IllegalArgumentException if the name is not legal
+     * @throws IllegalStateException as {@link #materialize(String, Serde)} does
+     */
+    public ViewDefinition<K, V> materialize(String name, Serde<V> valueSerde, History history) {
+        Objects.requireNonNull(history, "history");
+        return withValueSerde(valueSerde).materialize(name, history);
     }
 
     Plan plan() {

@@ -1,5 +1,6 @@
 package dev.unbundled;
 
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.Topology;
 
@@ -40,6 +41,12 @@ public interface ViewDefinition<K, V> {
     boolean isGlobal();
 
     /**
+     * @return how long the view keeps its past for {@link ReadOnlyView#getAsOf}, or empty if it keeps none
+     *     (see {@link View#materialize(String, History)})
+     */
+    Optional<History> history();
+
+    /**
      * Makes this view global: every instance of the service holds all of it, read straight from its
      * topic. Global views are what {@link View#lookup} enriches against.
      *
@@ -48,7 +55,7 @@ public interface ViewDefinition<K, V> {
      * }</pre>
      *
      * @return a global copy of this definition
-     * @throws IllegalStateException if the view is not a topic read as a table, unchanged
+     * @throws IllegalStateException if the view is not a topic read as a table, unchanged, or keeps history
      */
     ViewDefinition<K, V> global();
 
@@ -61,7 +68,7 @@ public interface ViewDefinition<K, V> {
      * }</pre>
      *
      * @param store the store choice
-     * @return a copy of this definition with the store chosen
+     * @return a copy of this definition with the store chosen (and the same history, if any)
      * @throws NullPointerException if the store is null
      */
     ViewDefinition<K, V> withStore(ViewStore store);

@@ -11,13 +11,15 @@ import org.apache.kafka.streams.Topology;
  * @param topology the Kafka Streams topology
  * @param definitions every view in the topology, by name
  * @param storeNames the store each view reads from, by view name
+ * @param historyStores the versioned store of each view that keeps history, by view name
  * @param viewsByTopic the views that read each input topic
  * @param sourceNodes the input topic of each source processor, by processor name
  * @param positions how far each input partition has been processed
  * @param changes the change taps of the views, for subscriptions
  */
 public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object, Object>> definitions,
-                            Map<String, String> storeNames, Map<String, List<String>> viewsByTopic,
+                            Map<String, String> storeNames, Map<String, String> historyStores,
+                            Map<String, List<String>> viewsByTopic,
                             Map<String, String> sourceNodes, Positions positions,
                             Changes changes) {
 
@@ -34,6 +36,21 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
                     + definitions.keySet());
         }
         return definition;
+    }
+
+    /**
+     * @param view a view's name
+     * @return the name of the versioned store that keeps the view's history
+     * @throws UnsupportedOperationException if the view keeps no history, naming the view and the fix
+     */
+    public String historyStore(String view) {
+        String store = historyStores.get(view);
+        if (store == null) {
+            throw new UnsupportedOperationException("View '" + view + "' keeps no history, so it cannot answer"
+                    + " getAsOf(); materialise it with a history, e.g. materialize(\"" + view
+                    + "\", History.retain(Duration.ofDays(7))), or read its latest value with get(key)");
+        }
+        return store;
     }
 
     /**

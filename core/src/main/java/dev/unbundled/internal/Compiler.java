@@ -6,6 +6,7 @@ import dev.unbundled.internal.Aggregates.Counted;
 import dev.unbundled.internal.Aggregates.Tagged;
 import dev.unbundled.internal.Plan.Aggregate;
 import dev.unbundled.internal.Plan.AggregateKind;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.TableJoined;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * Compiles view definitions to one Kafka Streams topology. Each topic becomes one source shared by
@@ -47,6 +49,7 @@ public final class Compiler {
     private final Map<String, KStream<Object, Object>> events = new HashMap<>();
     private final Map<String, GlobalKTable<Object, Object>> globals = new HashMap<>();
     private final Map<String, String> storeNames = new LinkedHashMap<>();
+    private final Map<String, String> historyStores = new LinkedHashMap<>();
     private final Changes changes = new Changes();
 
     private Compiler(Properties config) {
@@ -125,8 +128,8 @@ public final class Compiler {
             viewsByTopic.put(name, List.copyOf(use.views));
             sourceNodes.put(use.sourceName(), name);
         });
-        CompiledViews compiled = new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames), viewsByTopic,
-                sourceNodes, positions, changes);
+        CompiledViews compiled = new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames),
+                Map.copyOf(historyStores), viewsByTopic, sourceNodes, positions, changes);
         Map<String, java.util.Set<String>> inputs = new java.util.concurrent.ConcurrentHashMap<>();
         changes.inputTopics(view -> inputs.computeIfAbsent(view, compiled::inputTopics));
         return compiled;
@@ -228,9 +231,25 @@ public final class Compiler {
             view = table(plan, names, materialized(definition.name(), plan.keySerde(), plan.valueSerde()));
             storeNames.put(definition.name(), definition.name());
         }
-        // the tap sees each update after the view's store has it; subscriptions hang off it
-        view.toStream(Named.as(definition.name() + ".changes-stream"))
-                .process(changes.tap(definition.name()), Named.as(definition.name() + ".changes"));
+        KStream<Object, Object> updates = view.toStream(Named.as(definition.name() + ".changes-stream"));
+        definition.history().ifPresent(history -> history(definition, updates, history.retention()));
+        // the tap sees each update after the view's store (and history) has it; subscriptions hang off it
+        updates.process(changes.tap(definition.name()), Named.as(definition.name() + ".changes"));
+    }
+
+    /**
+     * Keeps a view's versions in a versioned store of their own, fed by the view's changes. The view's own
+     * store stays as it is, so every plain read (scans included) works as before and answers the latest
+     * value by arrival; only {@code getAsOf} reads the history. Kafka Streams' one versioned store is on
+     * RocksDB, whatever the view's store choice.
+     */
+    private void history(DefinitionImpl<Object, Object> definition, KStream<Object, Object> updates,
+                         Duration retention) {
+        String store = definition.name() + ".history";
+        builder.addStateStore(Stores.versionedKeyValueStoreBuilder(
+                Stores.persistentVersionedKeyValueStore(store, retention), definition.keySerde(), definition.valueSerde()));
+        updates.process(() -> new HistoryWriter(store), Named.as(store + "-writer"), store);
+        historyStores.put(definition.name(), store);
     }
 
     private KTable<Object, Object> table(Plan.Source source) {

@@ -1,9 +1,11 @@
 package dev.unbundled.internal;
 
+import dev.unbundled.History;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewStore;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.Topology;
@@ -21,12 +23,14 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     private final Plan plan;
     private final boolean isGlobal;
     private final ViewStore store;
+    private final History history;
 
-    private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store) {
+    private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store, History history) {
         this.name = name;
         this.plan = plan;
         this.isGlobal = isGlobal;
         this.store = store;
+        this.history = history;
     }
 
     /**
@@ -39,13 +43,27 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
      * @return the definition
      */
     public static <K, V> ViewDefinition<K, V> of(String name, Plan plan) {
+        return of(name, plan, null);
+    }
+
+    /**
+     * Names a plan whose view keeps its past, checking the name and the serdes the plan needs.
+     *
+     * @param name the view's name
+     * @param plan the view's query
+     * @param history how long to keep the view's versions, or null to keep none
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the definition
+     */
+    public static <K, V> ViewDefinition<K, V> of(String name, Plan plan, History history) {
         Objects.requireNonNull(name, "name");
         if (!LEGAL_NAME.matcher(name).matches() || name.equals("source")) {
             throw new IllegalArgumentException("'" + name + "' is not a legal view name: use 1 to 180 letters,"
                     + " digits, '_' and '-' (it names stores and topics), and not the reserved word 'source'");
         }
         Plans.requireSerdes(name, plan);
-        return new DefinitionImpl<>(name, plan, false, null);
+        return new DefinitionImpl<>(name, plan, false, null, history);
     }
 
     @SuppressWarnings("unchecked")
@@ -87,18 +105,28 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
                     + " as a table, unchanged (View.from(topic).materialize(name).global()); filter or map where"
                     + " you read it instead");
         }
-        return isGlobal ? this : new DefinitionImpl<>(name, plan, true, store);
+        if (history != null) {
+            throw new IllegalStateException("View '" + name + "' keeps history (" + history + ") and cannot be"
+                    + " global: Kafka Streams keeps no versions of a global table. Materialise it without History to"
+                    + " make it global, or keep the history in a partitioned view over the same topic");
+        }
+        return isGlobal ? this : new DefinitionImpl<>(name, plan, true, store, null);
     }
 
     @Override
     public ViewDefinition<K, V> withStore(ViewStore store) {
         Objects.requireNonNull(store, "store");
-        return new DefinitionImpl<>(name, plan, isGlobal, store);
+        return new DefinitionImpl<>(name, plan, isGlobal, store, history);
     }
 
     /** @return the view's own store choice, or null for the runtime's default */
     public ViewStore store() {
         return store;
+    }
+
+    @Override
+    public Optional<History> history() {
+        return Optional.ofNullable(history);
     }
 
     @Override
@@ -115,6 +143,7 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
 
     @Override
     public String toString() {
-        return "ViewDefinition[" + name + (isGlobal ? ", global" : "") + (store != null ? ", " + store : "") + "]";
+        return "ViewDefinition[" + name + (isGlobal ? ", global" : "") + (store != null ? ", " + store : "")
+                + (history != null ? ", " + history : "") + "]";
     }
 }

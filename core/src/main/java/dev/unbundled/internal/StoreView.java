@@ -9,6 +9,7 @@ import dev.unbundled.Subscription;
 import dev.unbundled.ViewStatus;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -47,6 +48,8 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     private static final Cleaner CLEANER = Cleaner.create();
     private static final Duration FRESHNESS_TIMEOUT = Duration.ofSeconds(10);
     private static final int DEFAULT_CAPACITY = 10_000;
+    /** The latest instant a record timestamp can name; later instants read as this one. */
+    private static final Instant LATEST_MILLIS = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private final String name;
     private final ViewHost host;
@@ -74,6 +77,17 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     public Optional<V> get(K key) {
         requireKey(key, "key");
         return Optional.ofNullable(read(() -> store().get(key)));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Optional<V> getAsOf(K key, Instant asOf) {
+        requireKey(key, "key");
+        Objects.requireNonNull(asOf, () -> "View '" + name + "': asOf must not be null; pass an instant such as"
+                + " Instant.now().minus(Duration.ofHours(1))");
+        long millis = asOf.isBefore(Instant.EPOCH) ? -1
+                : asOf.isAfter(LATEST_MILLIS) ? Long.MAX_VALUE : asOf.toEpochMilli();
+        return Optional.ofNullable((V) read(() -> host.getAsOf(name, key, millis)));
     }
 
     @Override

@@ -56,8 +56,14 @@ import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.apache.kafka.streams.processor.StateRestoreListener;
+import org.apache.kafka.streams.query.FailureReason;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.query.StateQueryRequest;
+import org.apache.kafka.streams.query.StateQueryResult;
+import org.apache.kafka.streams.query.VersionedKeyQuery;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -539,6 +545,53 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             throw notReady(view, null);
         }
         return stores;
+    }
+
+    /**
+     * Asks every local partition of the view's history through interactive queries v2 (v1 cannot read
+     * versioned stores), as {@link #store} does for plain reads: a key lives in one partition, and the
+     * others answer null. Kafka Streams' per-key metadata would name the one partition, but it is only
+     * there when {@code application.server} is set.
+     */
+    @Override
+    public Object getAsOf(String view, Object key, long asOfMillis) {
+        requireOpen(view);
+        String store = views.historyStore(view);
+        if (asOfMillis < 0) {
+            return null;
+        }
+        StateQueryResult<VersionedRecord<Object>> result;
+        try {
+            result = streams.query(StateQueryRequest.inStore(store)
+                    .withQuery(VersionedKeyQuery.<Object, Object>withKey(key).asOf(Instant.ofEpochMilli(asOfMillis)))
+                    .requireActive());
+        } catch (StreamsException e) {
+            // not started, stopped, or not running the store yet
+            throw notReady(view, e);
+        }
+        boolean answered = false;
+        QueryResult<VersionedRecord<Object>> failed = null;
+        for (QueryResult<VersionedRecord<Object>> answer : result.getPartitionResults().values()) {
+            if (answer.isSuccess()) {
+                answered = true;
+                if (answer.getResult() != null) {
+                    return answer.getResult().value();
+                }
+            } else if (answer.getFailureReason() == FailureReason.STORE_EXCEPTION
+                    || answer.getFailureReason() == FailureReason.UNKNOWN_QUERY_TYPE) {
+                throw new ViewException(view, "View '" + view + "' could not read its history for key '" + key + "' ("
+                        + answer.getFailureReason() + ": " + answer.getFailureMessage() + "); see the log");
+            } else {
+                failed = answer;
+            }
+        }
+        // while the instance runs, a partition that is not active is a standby's; otherwise it is being
+        // assigned or restored and may hold the key
+        if (!answered || failed != null && streams.state() != KafkaStreams.State.RUNNING) {
+            throw notReady(view, failed == null ? null : new InvalidStateStoreException("history store '" + store
+                    + "': " + failed.getFailureReason() + ": " + failed.getFailureMessage()));
+        }
+        return null;
     }
 
     @Override

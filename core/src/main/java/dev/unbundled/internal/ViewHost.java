@@ -49,6 +49,21 @@ public interface ViewHost {
     }
 
     /**
+     * Reads a view's history: the value the view held for a key at an instant.
+     *
+     * @param view the view's name
+     * @param key the key
+     * @param asOfMillis the instant, in milliseconds since the epoch; a negative one finds nothing, as
+     *     Kafka record timestamps are never negative
+     * @return the value valid at that instant, or null if the key was absent, deleted, or the instant is
+     *     older than the history keeps
+     * @throws UnsupportedOperationException if the view keeps no history
+     * @throws dev.unbundled.ViewNotReadyException if the history cannot be read yet
+     * @throws IllegalStateException if the host has been closed
+     */
+    Object getAsOf(String view, Object key, long asOfMillis);
+
+    /**
      * @param view the view's name
      * @return the view's state now
      */

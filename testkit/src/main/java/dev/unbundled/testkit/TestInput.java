@@ -83,6 +83,26 @@ public final class TestInput<K, V> {
     }
 
     /**
+     * Writes a tombstone with a timestamp: the key is deleted from a table as of that instant, which a view
+     * that keeps history shows as absence from then on.
+     *
+     * <pre>{@code
+     * kit.input(PRODUCTS).pipe("p-1", lamp, Instant.parse("2024-01-01T00:00:00Z"))
+     *                    .delete("p-1", Instant.parse("2024-02-01T00:00:00Z"));
+     * }</pre>
+     *
+     * @param key the key, not null
+     * @param timestamp the record's timestamp
+     * @return this input
+     * @throws NullPointerException if an argument is null
+     */
+    public TestInput<K, V> delete(K key, Instant timestamp) {
+        input.pipeInput(requireKey(key), null, Objects.requireNonNull(timestamp, "timestamp"));
+        nextOffset++;
+        return this;
+    }
+
+    /**
      * Writes raw bytes, bypassing the topic's serdes: the way to feed a view a record it cannot read.
      *
      * @param key the key bytes, or null

@@ -45,6 +45,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * Runs view definitions on Kafka Streams' {@link TopologyTestDriver}: no broker, no threads, every
@@ -268,6 +269,17 @@ public final class ViewTestKit implements AutoCloseable {
                 throw new IllegalStateException("View '" + view + "' belongs to a closed ViewTestKit; create a new one");
             }
             return new UntimestampedStore(driver.getTimestampedKeyValueStore(views.storeNames().get(view)));
+        }
+
+        @Override
+        public Object getAsOf(String view, Object key, long asOfMillis) {
+            store(view);
+            String history = views.historyStore(view);
+            if (asOfMillis < 0) {
+                return null;
+            }
+            VersionedRecord<Object> version = driver.<Object, Object>getVersionedKeyValueStore(history).get(key, asOfMillis);
+            return version == null ? null : version.value();
         }
 
         /** Every piped record is processed before {@code pipe} returns: the view is never behind. */

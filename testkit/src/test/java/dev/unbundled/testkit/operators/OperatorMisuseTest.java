@@ -13,6 +13,7 @@ import dev.unbundled.DeadLetter;
 import dev.unbundled.EventStream;
 import dev.unbundled.GroupedEvents;
 import dev.unbundled.GroupedView;
+import dev.unbundled.History;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Topic;
 import dev.unbundled.View;
@@ -27,6 +28,7 @@ import dev.unbundled.testkit.operators.Fixtures.Play;
 import dev.unbundled.testkit.operators.Fixtures.Product;
 import dev.unbundled.testkit.operators.Fixtures.Shipment;
 import dev.unbundled.testkit.operators.Fixtures.Tracking;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.function.BiFunction;
@@ -35,6 +37,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -66,6 +69,7 @@ class OperatorMisuseTest {
     private static final BiFunction<Order, Order, Order> ORDER_SUM = (a, b) -> new Order(a.productId(), a.quantity() + b.quantity());
     private static final BiFunction<Play, Play, Play> PLAY_SUM = (a, b) -> new Play(a.song(), a.seconds() + b.seconds());
     private static final Supplier<Long> ZERO = () -> 0L;
+    private static final History WEEK = History.retain(Duration.ofDays(7));
     private static final BiFunction<Long, Order, Long> ADD_ORDER = (sum, order) -> sum + order.quantity();
     private static final BiFunction<Long, Play, Long> ADD_PLAY = (sum, play) -> sum + play.seconds();
 
@@ -112,7 +116,16 @@ class OperatorMisuseTest {
                 call("View.materialize(name, serde)", "name",
                         () -> ORDERS_VIEW.mapValues(QUANTITY).materialize(null, Serdes.Integer())),
                 call("View.materialize(name, serde)", "valueSerde",
-                        () -> ORDERS_VIEW.mapValues(QUANTITY).materialize("quantities", null)),
+                        () -> ORDERS_VIEW.mapValues(QUANTITY).materialize("quantities", (Serde<Integer>) null)),
+                call("View.materialize(name, history)", "name", () -> ORDERS_VIEW.materialize(null, WEEK)),
+                call("View.materialize(name, history)", "history", () -> ORDERS_VIEW.materialize("orders", (History) null)),
+                call("View.materialize(name, serde, history)", "name",
+                        () -> ORDERS_VIEW.mapValues(QUANTITY).materialize(null, Serdes.Integer(), WEEK)),
+                call("View.materialize(name, serde, history)", "valueSerde",
+                        () -> ORDERS_VIEW.mapValues(QUANTITY).materialize("quantities", null, WEEK)),
+                call("View.materialize(name, serde, history)", "history",
+                        () -> ORDERS_VIEW.mapValues(QUANTITY).materialize("quantities", Serdes.Integer(), null)),
+                call("History.retain", "retention", () -> History.retain(null)),
                 call("EventStream.filter", "predicate", () -> PLAY_EVENTS.filter(null)),
                 call("EventStream.mapValues(mapper)", "mapper", () -> PLAY_EVENTS.mapValues(null)),
                 call("EventStream.mapValues(mapper, serde)", "mapper", () -> PLAY_EVENTS.mapValues(null, Serdes.String())),
@@ -166,6 +179,8 @@ class OperatorMisuseTest {
         Serializer<String> strings = new StringSerializer();
         return Stream.of(
                 read("get", "key", view -> view.get(null)),
+                read("getAsOf", "key", view -> view.getAsOf(null, Instant.EPOCH)),
+                read("getAsOf", "asOf", view -> view.getAsOf("o-1", null)),
                 read("getAll", "keys", view -> view.getAll(null)),
                 read("getAll", "one key", view -> view.getAll(Arrays.asList("o-1", null))),
                 read("range", "from", view -> view.range(null, "o-9")),
@@ -205,6 +220,8 @@ class OperatorMisuseTest {
                 kitCall("TestInput.pipe(key, value, timestamp)", "key",
                         kit -> kit.input(ORDERS).pipe(null, new Order("p-1", 1), Instant.EPOCH)),
                 kitCall("TestInput.delete", "key", kit -> kit.input(ORDERS).delete(null)),
+                kitCall("TestInput.delete(key, timestamp)", "key", kit -> kit.input(ORDERS).delete(null, Instant.EPOCH)),
+                kitCall("TestInput.delete(key, timestamp)", "timestamp", kit -> kit.input(ORDERS).delete("o-1", null)),
                 kitCall("ViewAssert.containsExactlyEntriesOf", "expected",
                         kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsExactlyEntriesOf(null)));
     }

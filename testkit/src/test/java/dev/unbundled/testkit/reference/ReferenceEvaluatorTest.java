@@ -31,6 +31,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * emits no stale intermediate result once its response has been processed (it drops responses whose
  * value hash no longer matches), and the driver drains all of those topics within the pipe.
  *
+ * <p>Each op is piped one second after the previous one. A few views keep history
+ * ({@link ReferenceViews#HISTORY}); after the last op, their {@code getAsOf} at every op's timestamp must
+ * equal the reference as it was after that op.
+ *
  * <p>The inputs and the model are in {@link ReferenceInputs}, the views and their references in
  * {@link ReferenceViews}, the kits that run them in {@link ReferenceKits}.
  *
@@ -163,8 +167,9 @@ class ReferenceEvaluatorTest {
         StringBuilder out = new StringBuilder();
         out.append(String.format("%nView '%s' differs from its reference evaluator.%n", failure.view()));
         out.append(String.format("seed %d, layout %s, after op #%d of %d%n", seed, layout, failure.step(), ops.size()));
-        out.append(String.format("%nMinimal op sequence (%d ops, replayed with %s) that still fails:%n",
-                minimal.size(), views == 1 ? "the view alone" : views + " views in " + shrinkWith.size() + " kit(s)"));
+        out.append(String.format("%nMinimal op sequence (%d ops, replayed with %s, op #i piped at %s plus i seconds)"
+                + " that still fails:%n", minimal.size(), views == 1 ? "the view alone" : views + " views in "
+                + shrinkWith.size() + " kit(s)", ReferenceKits.FIRST_OP));
         minimal.forEach(op -> out.append("    ").append(op).append(System.lineSeparator()));
         out.append(String.format("  expected: %s%n  actual:   %s%n", failing.expected(model), actual));
         if (last != null && last.step() != minimal.size() - 1) {

@@ -3,6 +3,7 @@ package dev.unbundled.testkit.reference;
 import dev.unbundled.Topic;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.ViewTestKit;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -139,11 +140,11 @@ final class ReferenceInputs {
             return new Op((Topic<String, Object>) topic, key, value);
         }
 
-        void pipe(ViewTestKit kit) {
+        void pipe(ViewTestKit kit, Instant timestamp) {
             if (value == null) {
-                kit.input(topic).delete(key);
+                kit.input(topic).delete(key, timestamp);
             } else {
-                kit.input(topic).pipe(key, value);
+                kit.input(topic).pipe(key, value, timestamp);
             }
         }
 

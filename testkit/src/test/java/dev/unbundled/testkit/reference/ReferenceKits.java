@@ -9,9 +9,12 @@ import dev.unbundled.testkit.ViewTestKit;
 import dev.unbundled.testkit.reference.ReferenceInputs.Model;
 import dev.unbundled.testkit.reference.ReferenceInputs.Op;
 import dev.unbundled.testkit.reference.ReferenceViews.ViewCheck;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -54,11 +57,22 @@ final class ReferenceKits {
         }
     }
 
+    /** The first op's timestamp; each later op is one second later. */
+    static final Instant FIRST_OP = Instant.parse("2024-01-01T00:00:00Z");
+
+    /** @return the timestamp the op at {@code step} (counting from 0) is piped with */
+    static Instant timeOf(int step) {
+        return FIRST_OP.plusSeconds(step);
+    }
+
     /** One kit per group of views, each fed the ops on the topics it reads. */
     static final class Kits implements AutoCloseable {
         final List<ViewTestKit> kits = new ArrayList<>();
         final List<List<ViewCheck<?>>> groups;
         final List<Set<String>> topicsPerKit = new ArrayList<>();
+        /** The reference of each history view after every op so far, oldest first. */
+        private final Map<ViewCheck<?>, List<Map<String, ?>>> versions = new HashMap<>();
+        private int piped;
 
         Kits(List<List<ViewCheck<?>>> groups) {
             this.groups = groups;
@@ -78,18 +92,30 @@ final class ReferenceKits {
             }
         }
 
+        /** Pipes the next op, at its own timestamp {@link #timeOf}(number of ops piped before it). */
         void pipe(Op op) {
+            Instant timestamp = timeOf(piped++);
             for (int i = 0; i < kits.size(); i++) {
                 if (topicsPerKit.get(i).contains(op.topic().name())) {
-                    op.pipe(kits.get(i));
+                    op.pipe(kits.get(i), timestamp);
                 }
             }
         }
 
+        /**
+         * Checks every view against its reference after op {@code step}. A view that keeps history also
+         * remembers its reference at every step, and on {@code pointReads} its {@code getAsOf} at every past
+         * op's timestamp is checked against the reference after that op.
+         */
         Failure check(Model model, int step, boolean pointReads) {
             for (int i = 0; i < kits.size(); i++) {
                 for (ViewCheck<?> check : groups.get(i)) {
                     String mismatch = check.mismatch(kits.get(i), model, pointReads);
+                    if (mismatch == null && check.definition().history().isPresent()) {
+                        List<Map<String, ?>> past = versions.computeIfAbsent(check, c -> new ArrayList<>());
+                        past.add(check.reference().apply(model));
+                        mismatch = pointReads ? check.historyMismatch(kits.get(i), past) : null;
+                    }
                     if (mismatch != null) {
                         return new Failure(check.name(), step, mismatch);
                     }

@@ -8,6 +8,8 @@ import static dev.unbundled.testkit.reference.ReferenceInputs.PRODUCTS;
 import static dev.unbundled.testkit.reference.ReferenceInputs.line;
 import static dev.unbundled.testkit.reference.ReferenceInputs.productKey;
 
+import dev.unbundled.History;
+import dev.unbundled.ReadOnlyView;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.serde.Json;
@@ -30,11 +32,14 @@ import dev.unbundled.testkit.reference.ReferenceInputs.Product;
 import dev.unbundled.testkit.reference.ReferenceInputs.Qty;
 import dev.unbundled.testkit.reference.ReferenceInputs.RegionQty;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -49,6 +54,9 @@ import org.apache.kafka.common.serialization.Serdes;
 final class ReferenceViews {
     private ReferenceViews() {
     }
+
+    /** Long enough for every op of a seed: the ops are a second apart. */
+    static final History HISTORY = History.retain(Duration.ofDays(1));
 
     // ---------------------------------------------------------------- naive reference helpers
 
@@ -137,6 +145,33 @@ final class ReferenceViews {
             }
         }
 
+        /**
+         * @param past the reference after each op so far, oldest first
+         * @return null if {@code getAsOf} of every key, just before the first op, at every op's timestamp
+         *     and just before the next op's, equals the reference after that op; else what differed
+         */
+        String historyMismatch(ViewTestKit kit, List<? extends Map<String, ?>> past) {
+            ReadOnlyView<String, V> view = kit.view(definition);
+            for (String key : EVERY_KEY) {
+                Optional<V> beforeFirst = view.getAsOf(key, ReferenceKits.timeOf(0).minusMillis(1));
+                if (beforeFirst.isPresent()) {
+                    return String.format("%n  getAsOf(%s) before the first op: expected nothing, got %s", key, beforeFirst.get());
+                }
+                for (int step = 0; step < past.size(); step++) {
+                    Optional<?> expected = Optional.ofNullable(past.get(step).get(key));
+                    for (Instant at : List.of(ReferenceKits.timeOf(step), ReferenceKits.timeOf(step + 1).minusMillis(1))) {
+                        Optional<V> actual = view.getAsOf(key, at);
+                        if (!actual.equals(expected)) {
+                            return String.format("%n  getAsOf(%s, %s), after op #%d: expected %s, got %s", key, at, step,
+                                    expected.map(Object::toString).orElse("nothing"),
+                                    actual.map(Object::toString).orElse("nothing"));
+                        }
+                    }
+                }
+            }
+            return null;
+        }
+
         String actual(ViewTestKit kit) {
             try (Stream<Map.Entry<String, V>> all = kit.view(definition).all()) {
                 return new TreeMap<>(all.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).toString();
@@ -222,7 +257,7 @@ final class ReferenceViews {
         all.add(check(View.from(CUSTOMERS)
                         .join(View.from(ORDERS).groupBy(Order::customerId, Serdes.String()).count(),
                                 (Customer c, Long n) -> new CustomerStats(c.region(), n))
-                        .materialize("combo-customer-order-count", Json.serde(CustomerStats.class)),
+                        .materialize("combo-customer-order-count", Json.serde(CustomerStats.class), HISTORY),
                 m -> {
                     Map<String, CustomerStats> out = new HashMap<>();
                     groups(m.orders, Order::customerId).forEach((cid, rows) -> {
@@ -376,7 +411,7 @@ final class ReferenceViews {
         all.add(check(View.from(ORDERS)
                         .join(View.from(PRODUCTS), Order::productId,
                                 (Order o, Product p) -> new OrderNote(o.customerId(), p.category(), o.quantity(), p.price()))
-                        .materialize("fk-join-order-product", Json.serde(OrderNote.class)),
+                        .materialize("fk-join-order-product", Json.serde(OrderNote.class), HISTORY),
                 m -> {
                     Map<String, OrderNote> out = new HashMap<>();
                     m.orders.forEach((id, o) -> {
@@ -421,7 +456,7 @@ final class ReferenceViews {
 
         all.add(check(View.from(ORDERS)
                         .rekey(Order::customerId, Serdes.String())
-                        .materialize("rekey-order-by-customer"),
+                        .materialize("rekey-order-by-customer", HISTORY),
                 m -> rekey(m.orders, Order::customerId)));
 
         all.add(check(View.from(ORDERS)
@@ -435,7 +470,7 @@ final class ReferenceViews {
         all.add(check(View.from(ORDERS)
                         .groupBy(Order::customerId, Serdes.String())
                         .count()
-                        .materialize("count-orders-by-customer"),
+                        .materialize("count-orders-by-customer", HISTORY),
                 m -> mapValues(groups(m.orders, Order::customerId), rows -> (long) rows.size())));
 
         all.add(check(View.from(CUSTOMERS)
