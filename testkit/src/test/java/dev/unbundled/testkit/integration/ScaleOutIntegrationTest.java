@@ -122,6 +122,28 @@ class ScaleOutIntegrationTest {
     }
 
     @Test
+    void rekeyedView_readThroughItsRepartitionTopic_isRoutedAndScannedWhole() {
+        ViewDefinition<String, Song> byTitle = View.from(songs).rekey(Song::title, Serdes.String())
+                .materialize("songs-by-title");
+        List<ViewRuntime> three = List.of(runtime("a", 0, byTitle), runtime("b", 0, byTitle), runtime("c", 0, byTitle));
+        List<ReadOnlyView<String, Song>> titles = three.stream().map(runtime -> runtime.view(byTitle)).toList();
+        List<String> expected = IntStream.range(0, KEYS).mapToObj(i -> song(i).title()).sorted().toList();
+        await().atMost(PATIENCE).until(() -> titles.stream().allMatch(view -> view.status().isReady())
+                && titles.stream().mapToLong(ScaleOutIntegrationTest::localKeys).sum() == KEYS);
+
+        for (ReadOnlyView<String, Song> view : titles) {
+            try (Stream<Map.Entry<String, Song>> all = view.all()) {
+                assertThat(all.map(Map.Entry::getKey).toList()).isEqualTo(expected);
+            }
+            for (int i = 0; i < KEYS; i += 7) {
+                assertThat(view.get(song(i).title())).contains(song(i));
+            }
+        }
+        assertThat(titles.stream().map(view -> localKeys(view)).toList()).allSatisfy(local -> assertThat(local)
+                .as("each instance holds some of the re-keyed partitions").isPositive().isLessThan(KEYS));
+    }
+
+    @Test
     void localViews_partitionTheKeys_andRoutedViewsSeeThemAll() {
         List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
         awaitSpread(views);
@@ -331,13 +353,17 @@ class ScaleOutIntegrationTest {
     }
 
     private ViewRuntime runtime(String instance, int standbys) {
+        return runtime(instance, standbys, byId);
+    }
+
+    private ViewRuntime runtime(String instance, int standbys, ViewDefinition<?, ?> view) {
         ViewRuntime runtime = ViewRuntime.builder()
                 .applicationId(applicationId)
                 .bootstrapServers(KAFKA.kafka().bootstrapServers())
                 .stateDir(stateDir.resolve(instance + "-" + runtimes.size()))
                 .advertise("localhost", 0)
                 .property(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys)
-                .view(byId)
+                .view(view)
                 .start();
         runtimes.add(runtime);
         return runtime;
