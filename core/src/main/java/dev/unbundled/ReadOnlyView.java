@@ -99,7 +99,8 @@ public interface ReadOnlyView<K, V> {
      * @return the value, or empty if the view has no row for the key
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if the token names a topic the view does not read
-     * @throws ViewNotReadyException if the view has not processed the writes in time, naming the positions it lacks
+     * @throws ViewNotReadyException if the view has not processed the writes in time, naming the positions it lacks,
+     *     or, on a runtime shared by several instances, if the token names partitions other instances process
      * @throws IllegalStateException if the runtime has been closed
      */
     Optional<V> get(K key, Freshness freshness);

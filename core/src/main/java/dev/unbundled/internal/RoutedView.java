@@ -79,12 +79,16 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
     @Override
     public Optional<V> get(K key, Freshness freshness) {
         Objects.requireNonNull(freshness, () -> "View '" + name() + "': freshness must not be null; use Freshness.any()");
-        local.awaitFreshness(freshness, Duration.ofSeconds(10));
+        if (!freshness.isAny()) {
+            awaitFreshness(freshness, Duration.ofSeconds(10));
+        }
         return get(key);
     }
 
     @Override
     public ReadOnlyView<K, V> awaitFreshness(Freshness freshness, Duration timeout) {
+        Objects.requireNonNull(freshness, () -> "View '" + name() + "': freshness must not be null; use Freshness.any()");
+        runtime.requireLocal(name(), freshness);
         local.awaitFreshness(freshness, timeout);
         return this;
     }

@@ -267,6 +267,31 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     }
 
     /**
+     * Refuses a freshness token that names partitions other instances process: this instance cannot tell
+     * how far they are, and waiting for its own partitions only would answer without the writes.
+     *
+     * @throws ViewNotReadyException naming the partitions and what to do
+     */
+    void requireLocal(String view, Freshness freshness) {
+        InputOffsets.Local assigned = offsets.local();
+        if (assigned.partitions().isEmpty() || assigned.alone()) {
+            return;
+        }
+        java.util.SortedSet<String> elsewhere = new java.util.TreeSet<>();
+        freshness.offsets().keySet().forEach(partition -> {
+            if (!assigned.partitions().contains(partition)) {
+                elsewhere.add(partition.toString());
+            }
+        });
+        if (!elsewhere.isEmpty()) {
+            throw new ViewNotReadyException(view, status(view).state(), "View '" + view + "': the token names "
+                    + elsewhere + ", which other instances process; read-your-writes waits only for partitions this"
+                    + " instance processes. Send the request to the instance that holds the key (see read(key)"
+                    + ".instance()), or read without the token", null);
+        }
+    }
+
+    /**
      * Some partitions of a view, at the instance that answers for them.
      *
      * @param instance the instance, {@code host:port}

@@ -144,6 +144,34 @@ class ScaleOutIntegrationTest {
     }
 
     @Test
+    void freshnessTokens_forPartitionsHeldHere_areHonoured_andForOthers_refusedClearly() throws Exception {
+        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        awaitSpread(views);
+        int honoured = 0;
+        int refused = 0;
+        try (KafkaProducer<String, Song> producer = new KafkaProducer<>(KAFKA.kafka().producerConfig(),
+                new StringSerializer(), songs.valueSerde().serializer())) {
+            for (int partition = 0; partition < PARTITIONS; partition++) {
+                String key = keyIn(partition);
+                org.apache.kafka.clients.producer.RecordMetadata sent = producer.send(
+                        new ProducerRecord<>(songs.name(), key, song(partition))).get();
+                assertThat(sent.partition()).isEqualTo(partition);
+                try {
+                    // the key lives in the token's partition, so it is held where the token is processed
+                    assertThat(views.get(0).get(key, dev.unbundled.Freshness.after(sent))).contains(song(partition));
+                    honoured++;
+                } catch (ViewNotReadyException e) {
+                    assertThat(e.getMessage()).contains("songs-by-id").contains(songs.name() + "-" + partition)
+                            .contains("other instances");
+                    refused++;
+                }
+            }
+        }
+        assertThat(honoured).as("A processes some partitions").isPositive();
+        assertThat(refused).as("B and C process the others").isPositive();
+    }
+
+    @Test
     void localViews_partitionTheKeys_andRoutedViewsSeeThemAll() {
         List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
         awaitSpread(views);
@@ -371,6 +399,17 @@ class ScaleOutIntegrationTest {
 
     private static List<String> allKeys() {
         return IntStream.range(0, KEYS).mapToObj(ScaleOutIntegrationTest::key).sorted().collect(Collectors.toList());
+    }
+
+    /** @return a key the default partitioner puts in the partition */
+    private static String keyIn(int partition) {
+        for (int i = 0; ; i++) {
+            byte[] bytes = ("fresh-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
+                    % PARTITIONS == partition) {
+                return "fresh-" + i;
+            }
+        }
     }
 
     static String key(int i) {
