@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -51,6 +52,8 @@ public final class Compiler {
     private final Map<String, String> storeNames = new LinkedHashMap<>();
     private final Map<String, String> historyStores = new LinkedHashMap<>();
     private final Changes changes = new Changes();
+    /** Same-key joins that must keep their result in a named store; compared by identity, as plans are values. */
+    private final Set<Plan> keptJoins = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
     private Compiler(Properties config) {
         // the builder must see the config: explicit-naming enforcement and the store type are read from it
@@ -223,6 +226,7 @@ public final class Compiler {
     private void compileView(DefinitionImpl<Object, Object> definition) {
         Names names = new Names(definition.name());
         Plan plan = definition.plan();
+        markKeptJoins(plan, false);
         KTable<Object, Object> view;
         if (plan instanceof Plan.Source source) {
             view = table(source);
@@ -329,9 +333,11 @@ public final class Compiler {
         KTable<Object, Object> right = table(join.right(), names, null);
         String name = names.next(join);
         // a foreign-key join keeps its result in a store whether asked to or not; name it, or Kafka Streams will
-        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> result = join.foreignKey() == null
-                ? orCarry(terminal, join)
-                : terminal != null ? terminal : materialized(name + "-result", join.keySerde(), join.valueSerde());
+        // a foreign-key join keeps its result in a store whether asked to or not, and so does a same-key join
+        // under a step that needs its old values (a grouping, a re-key, another join): name it, or Kafka Streams will
+        boolean stored = join.foreignKey() != null || keptJoins.contains(join);
+        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> result = terminal != null ? terminal
+                : stored ? materialized(name + "-result", join.keySerde(), join.valueSerde()) : orCarry(null, join);
         BiFunction<Object, Object, Object> joiner = join.joiner();
         if (join.foreignKey() == null) {
             return join.isLeftJoin()
@@ -422,6 +428,32 @@ public final class Compiler {
             default:
                 return grouped.aggregate(aggregate.initializer()::get,
                         (key, row, agg) -> aggregate.adder().apply(agg, row), Named.as(name), store);
+        }
+    }
+
+    /**
+     * Finds the same-key joins whose results a later step reads with their old values, through filters and
+     * value mappings: Kafka Streams then materialises the join, and the store must have a name.
+     *
+     * @param needsOldValues whether the step reading {@code plan} needs old values
+     */
+    private void markKeptJoins(Plan plan, boolean needsOldValues) {
+        if (plan instanceof Plan.Filter filter) {
+            markKeptJoins(filter.parent(), needsOldValues);
+        } else if (plan instanceof Plan.MapValues map) {
+            markKeptJoins(map.parent(), needsOldValues);
+        } else if (plan instanceof Plan.Lookup lookup) {
+            markKeptJoins(lookup.parent(), needsOldValues);
+        } else if (plan instanceof Plan.Join join) {
+            if (needsOldValues && join.foreignKey() == null) {
+                keptJoins.add(join);
+            }
+            markKeptJoins(join.left(), true);
+            markKeptJoins(join.right(), true);
+        } else if (plan instanceof Plan.Rekey rekey) {
+            markKeptJoins(rekey.parent(), true);
+        } else if (plan instanceof Aggregate aggregate) {
+            markKeptJoins(aggregate.parent(), true);
         }
     }
 

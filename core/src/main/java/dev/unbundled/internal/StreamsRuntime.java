@@ -322,7 +322,16 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                         .forEach(tp -> standby.putIfAbsent(tp.partition(), address));
             }
         }
-        int partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+        int partitions;
+        try {
+            partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+        } catch (ViewNotReadyException e) {
+            throw e;
+        } catch (ViewException e) {
+            // an internal topic the group's leader has not created yet: the view is still starting
+            throw new ViewNotReadyException(view, status(view).state(), "View '" + view + "' cannot be scanned yet: "
+                    + e.getMessage() + "; call awaitReady(timeout) or retry shortly", e);
+        }
         Map<String, Copies> plan = new java.util.TreeMap<>();
         java.util.SortedSet<Integer> missing = new java.util.TreeSet<>();
         for (int partition = 0; partition < partitions; partition++) {

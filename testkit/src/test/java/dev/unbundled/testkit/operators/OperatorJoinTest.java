@@ -181,4 +181,37 @@ class OperatorJoinTest {
 
         assertThat(kit.view(TRACKING_LEFT)).isEmpty();
     }
+
+    // a same-key join inside a view, under operators that need its old values
+
+    @Test
+    void join_thenGroupedAndCounted_countsJoinedRowsPerCarrier_andFollowsUpdates() {
+        ViewDefinition<String, Long> perCarrier = View.from(ORDERS)
+                .join(View.from(SHIPMENTS), Tracking::of).withValueSerde(Json.serde(Tracking.class))
+                .groupBy(Tracking::carrier, org.apache.kafka.common.serialization.Serdes.String())
+                .count()
+                .materialize("orders-per-carrier");
+        try (ViewTestKit counted = ViewTestKit.of(StoreUnderTest.get(), perCarrier)) {
+            counted.input(ORDERS).pipe("o-1", new Order("p-1", 1)).pipe("o-2", new Order("p-1", 2));
+            counted.input(SHIPMENTS).pipe("o-1", new Shipment("ups")).pipe("o-2", new Shipment("ups"));
+            counted.input(SHIPMENTS).pipe("o-2", new Shipment("dhl"));
+
+            assertThat(counted.view(perCarrier)).containsExactlyEntriesOf(Map.of("dhl", 1L, "ups", 1L));
+        }
+    }
+
+    @Test
+    void join_thenRekeyed_movesRowsWhenEitherSideChanges() {
+        ViewDefinition<String, Tracking> byCarrier = View.from(ORDERS)
+                .join(View.from(SHIPMENTS), Tracking::of).withValueSerde(Json.serde(Tracking.class))
+                .rekey(Tracking::carrier, org.apache.kafka.common.serialization.Serdes.String())
+                .materialize("tracking-by-carrier");
+        try (ViewTestKit rekeyed = ViewTestKit.of(StoreUnderTest.get(), byCarrier)) {
+            rekeyed.input(ORDERS).pipe("o-1", new Order("p-1", 1));
+            rekeyed.input(SHIPMENTS).pipe("o-1", new Shipment("ups"));
+            rekeyed.input(SHIPMENTS).pipe("o-1", new Shipment("dhl"));
+
+            assertThat(rekeyed.view(byCarrier)).containsExactlyEntriesOf(Map.of("dhl", new Tracking(1, "dhl")));
+        }
+    }
 }

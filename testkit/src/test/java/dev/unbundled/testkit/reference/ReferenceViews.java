@@ -347,6 +347,39 @@ final class ReferenceViews {
 
         // --- same-key joins
 
+        // a same-key join read with its old values: counted per region, and re-keyed by region
+        all.add(check(View.from(CUSTOMERS)
+                        .join(View.from(ACCOUNTS), (Customer c, Account a) -> new CustomerAccount(c.region(), c.tier(), a.balance()))
+                        .withValueSerde(Json.serde(CustomerAccount.class))
+                        .groupBy(CustomerAccount::region, Serdes.String())
+                        .count()
+                        .materialize("join-then-count-per-region"),
+                m -> {
+                    Map<String, Long> out = new HashMap<>();
+                    m.customers.forEach((k, c) -> {
+                        if (m.accounts.containsKey(k)) {
+                            out.merge(c.region(), 1L, Long::sum);
+                        }
+                    });
+                    return out;
+                }));
+
+        all.add(check(View.from(CUSTOMERS)
+                        .join(View.from(ACCOUNTS), (Customer c, Account a) -> new CustomerAccount(c.region(), c.tier(), a.balance()))
+                        .withValueSerde(Json.serde(CustomerAccount.class))
+                        .rekey(CustomerAccount::region, Serdes.String())
+                        .materialize("join-then-rekey-by-region"),
+                m -> {
+                    Map<String, CustomerAccount> joined = new HashMap<>();
+                    m.customers.forEach((k, c) -> {
+                        Account a = m.accounts.get(k);
+                        if (a != null) {
+                            joined.put(k, new CustomerAccount(c.region(), c.tier(), a.balance()));
+                        }
+                    });
+                    return rekey(joined, CustomerAccount::region);
+                }));
+
         all.add(check(View.from(CUSTOMERS)
                         .join(View.from(ACCOUNTS), (Customer c, Account a) -> new CustomerAccount(c.region(), c.tier(), a.balance()))
                         .materialize("join-customer-account", Json.serde(CustomerAccount.class)),
