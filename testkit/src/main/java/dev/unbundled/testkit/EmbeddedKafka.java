@@ -221,11 +221,20 @@ public final class EmbeddedKafka implements AutoCloseable {
                 ends.put(new TopicPartition(topic, partition), OffsetSpec.latest());
             }
         }
-        try {
-            await(admin.listOffsets(ends).all(), "see the broker lead every partition of " + topics);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Topics " + topics + " were created but their partitions did not come"
-                    + " online on " + this, e.getCause());
+        long deadline = System.nanoTime() + ADMIN_TIMEOUT.toNanos();
+        while (true) {
+            try {
+                await(admin.listOffsets(ends).all(), "see the broker lead every partition of " + topics);
+                return;
+            } catch (ExecutionException e) {
+                // the admin client does not retry a topic its metadata does not know yet
+                if (!(e.getCause() instanceof org.apache.kafka.common.errors.RetriableException)
+                        || System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("Topics " + topics + " were created but their partitions did not"
+                            + " come online on " + this, e.getCause());
+                }
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+            }
         }
     }
 
