@@ -33,6 +33,12 @@ public final class Changes {
     private static final long IDLE_POLL_MS = 50;
 
     private final Map<String, List<Sub>> byView = new ConcurrentHashMap<>();
+    private final LiveStores stores = new LiveStores();
+
+    /** @return the views' stores of the tasks running here, registered by the taps */
+    LiveStores stores() {
+        return stores;
+    }
     /** The topics each view reads: the only ones a change's position may name. Known once compiled. */
     private volatile java.util.function.Function<String, java.util.Set<String>> inputTopics = view -> java.util.Set.of();
 
@@ -43,9 +49,10 @@ public final class Changes {
 
     /**
      * @param view a view's name
+     * @param storeName the view's store, which the tap registers in {@link #stores()} while its task runs
      * @return a processor to hang after the view's changes, on the stream thread
      */
-    public ProcessorSupplier<Object, Object, Void, Void> tap(String view) {
+    public ProcessorSupplier<Object, Object, Void, Void> tap(String view, String storeName) {
         List<Sub> subscriptions = subscriptions(view);
         return () -> new Processor<>() {
             private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
@@ -55,6 +62,12 @@ public final class Changes {
             public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
                 this.context = context;
                 this.inputTopics = Changes.this.inputTopics.apply(view);
+                stores.register(view, context, storeName);
+            }
+
+            @Override
+            public void close() {
+                stores.unregister(view, context);
             }
 
             @Override

@@ -238,7 +238,8 @@ public final class Compiler {
         KStream<Object, Object> updates = view.toStream(Named.as(definition.name() + ".changes-stream"));
         definition.history().ifPresent(history -> history(definition, updates, history.retention()));
         // the tap sees each update after the view's store (and history) has it; subscriptions hang off it
-        updates.process(changes.tap(definition.name()), Named.as(definition.name() + ".changes"));
+        String store = storeNames.get(definition.name());
+        updates.process(changes.tap(definition.name(), store), Named.as(definition.name() + ".changes"), store);
     }
 
     /**

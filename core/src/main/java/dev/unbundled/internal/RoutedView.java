@@ -155,6 +155,14 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
 
     private Read<V> readAt(String instance, K key, byte[] serialised, int partition, boolean standby) {
         if (instance.equals(runtime.instance())) {
+            if (!standby) {
+                Object live = runtime.liveGet(name(), partition, key);
+                if (live != LiveStores.UNKNOWN) {
+                    @SuppressWarnings("unchecked")
+                    V value = (V) live;
+                    return new Read<>(Optional.ofNullable(value), instance, false, 0);
+                }
+            }
             ReadOnlyKeyValueStore<K, V> store = local.guarded(() -> local.partitionStore(partition, standby));
             V value = local.guarded(() -> store.get(key));
             long lag = standby ? runtime.storeLag(name(), partition) : 0;

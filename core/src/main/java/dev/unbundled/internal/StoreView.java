@@ -76,7 +76,9 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     @Override
     public Optional<V> get(K key) {
         requireKey(key, "key");
-        return Optional.ofNullable(read(() -> store().get(key)));
+        @SuppressWarnings("unchecked")
+        V value = (V) read(() -> host.get(name, key));
+        return Optional.ofNullable(value);
     }
 
     @Override

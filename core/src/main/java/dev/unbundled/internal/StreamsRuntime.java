@@ -90,6 +90,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final Advertised advertised;
     private final String instance;
     private final Map<String, Set<String>> storeTopics = new ConcurrentHashMap<>();
+    private final Map<String, PointReads> pointReads = new ConcurrentHashMap<>();
     private volatile Cached<Map<String, Map<Integer, org.apache.kafka.streams.LagInfo>>> lags;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -550,6 +551,63 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         }
         stores.put(view, store);
         return store;
+    }
+
+    /**
+     * Reads a key from its partition's running store when this instance runs it (see {@link LiveStores}),
+     * which costs a hash and a map lookup instead of Kafka Streams' listing of every task; otherwise, or
+     * while that cannot be told, through Kafka Streams' store over every local partition.
+     */
+    @Override
+    public Object get(String view, Object key) {
+        requireOpen(view);
+        PointReads reads = pointReads.computeIfAbsent(view, this::pointReads);
+        if (reads.partitions() > 0) {
+            byte[] serialised = reads.keys().serialize(reads.topic(), key);
+            int partition = org.apache.kafka.common.utils.Utils.toPositive(
+                    org.apache.kafka.common.utils.Utils.murmur2(serialised)) % reads.partitions();
+            Object value = views.changes().stores().get(view, partition, key);
+            if (value != LiveStores.UNKNOWN) {
+                return value;
+            }
+        } else if (reads.partitions() == 0 && System.nanoTime() - reads.atNanos() > TimeUnit.SECONDS.toNanos(1)) {
+            pointReads.remove(view);
+        }
+        return store(view).get(key);
+    }
+
+    /**
+     * @return the key's value in the partition's running store here, or {@link LiveStores#UNKNOWN}
+     */
+    Object liveGet(String view, int partition, Object key) {
+        return views.changes().stores().get(view, partition, key);
+    }
+
+    /**
+     * How to find a key's partition: Kafka's default partitioner over the key as the view's serde writes it,
+     * and the partition count of the topics the view's store is partitioned by, as Kafka Streams' own key
+     * lookup does.
+     *
+     * @param partitions the partition count; 0 while unknown (asked again after a second), -1 for a global view
+     */
+    private record PointReads(org.apache.kafka.common.serialization.Serializer<Object> keys, String topic,
+                              int partitions, long atNanos) {
+    }
+
+    private PointReads pointReads(String view) {
+        DefinitionImpl<Object, Object> definition = views.definition(view, "runtime");
+        if (definition.isGlobal()) {
+            return new PointReads(null, null, -1, System.nanoTime());
+        }
+        Set<String> topics = storeTopics(view);
+        int partitions;
+        try {
+            partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+        } catch (ViewException e) {
+            partitions = 0;
+        }
+        return new PointReads(definition.keySerde().serializer(), topics.iterator().next(), partitions,
+                System.nanoTime());
     }
 
     @Override

@@ -31,6 +31,18 @@ public interface ViewHost {
     }
 
     /**
+     * Reads one key of a view.
+     *
+     * @param view the view's name
+     * @param key the key
+     * @return its value, or null
+     * @throws org.apache.kafka.streams.errors.InvalidStateStoreException if the store cannot be read now
+     */
+    default Object get(String view, Object key) {
+        return store(view).get(key);
+    }
+
+    /**
      * One partition's copy of the view's store on this instance.
      *
      * @param view the view's name
