@@ -67,8 +67,13 @@ public final class Contenders {
         return new StreamsContender(streams, applicationId);
     }
 
-    /** A thread left running would take CPU from the next measured run: make sure there is none. */
-    private static void awaitThreadsGone(String applicationId) {
+    /**
+     * A thread left running would take CPU from the next measured run: make sure there is none.
+     *
+     * @param applicationId the id in the name of every thread of the application
+     * @throws IllegalStateException if some still run after 30 seconds
+     */
+    static void awaitThreadsGone(String applicationId) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!CpuClock.liveThreads(applicationId).isEmpty()) {
             if (System.nanoTime() - deadline > 0) {

@@ -30,8 +30,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The baseline: each view of {@link UnbundledViews} written by hand against Kafka Streams, with the same
- * serdes, the same in-memory stores and the same settings that change the work done, so that the
- * difference measured is what Unbundled adds.
+ * serdes, the same stores (in memory, or RocksDB where a run says so) and the same settings that change
+ * the work done, so that the difference measured is what Unbundled adds.
  */
 public final class HandWritten {
     private HandWritten() {
@@ -76,9 +76,20 @@ public final class HandWritten {
      * @return products as a table in an in-memory store named {@link UnbundledViews#PRODUCTS}
      */
     public static Topology products(String topic) {
+        return products(topic, Storage.MEMORY);
+    }
+
+    /**
+     * @param topic the products topic
+     * @param storage where the table keeps its rows
+     * @return products as a table in a store named {@link UnbundledViews#PRODUCTS}, in memory or on RocksDB
+     *     (with Kafka Streams' default RocksDB options)
+     */
+    public static Topology products(String topic, Storage storage) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.table(topic, Consumed.with(Serdes.String(), Model.PRODUCT),
-                inMemory(UnbundledViews.PRODUCTS, Model.PRODUCT));
+                Materialized.<String, Product>as(storage.handWritten(UnbundledViews.PRODUCTS))
+                        .withKeySerde(Serdes.String()).withValueSerde(Model.PRODUCT));
         return build(builder);
     }
 

@@ -7,7 +7,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 /**
@@ -86,9 +88,33 @@ public final class Lab implements AutoCloseable {
      * @return its fresh name
      */
     public String topic(String prefix) {
+        return topic(prefix, settings.partitions());
+    }
+
+    /**
+     * Creates a topic. A loaded machine sometimes makes the broker's check that it leads every new partition
+     * fail at once, with the topic not yet in the admin client's metadata; creating the topic again (which
+     * leaves an existing one as it is) and checking again gets past that. It is logged, so it shows.
+     *
+     * @param prefix what the topic is for
+     * @param partitions its partition count
+     * @return its fresh name
+     * @throws IllegalStateException if the topic's partitions are still not online after three tries
+     */
+    public String topic(String prefix, int partitions) {
         String topic = name(prefix);
-        kafka.createTopic(topic, settings.partitions());
-        return topic;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                kafka.createTopic(topic, partitions);
+                return topic;
+            } catch (IllegalStateException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+                log("creating topic %s, try %d: %s; trying again", topic, attempt, e.getMessage());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+            }
+        }
     }
 
     /**

@@ -34,6 +34,18 @@ public final class Latencies {
      * @return the delay at that percentile (nearest rank), in milliseconds; NaN without samples
      */
     public double percentileMillis(double percent) {
+        return percentileNanos(percent) / 1e6;
+    }
+
+    /**
+     * @param percent a percentile, such as 99.9
+     * @return the delay at that percentile (nearest rank), in microseconds; NaN without samples
+     */
+    public double percentileMicros(double percent) {
+        return percentileNanos(percent) / 1e3;
+    }
+
+    private double percentileNanos(double percent) {
         if (size == 0) {
             return Double.NaN;
         }
@@ -42,6 +54,6 @@ public final class Latencies {
             sorted = true;
         }
         int rank = (int) Math.ceil(percent / 100.0 * size);
-        return samples[Math.max(0, Math.min(size - 1, rank - 1))] / 1e6;
+        return samples[Math.max(0, Math.min(size - 1, rank - 1))];
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Writes {@link Results} as {@code BENCHMARKS.md}: the explanations in {@code BENCHMARKS.template.md}
@@ -56,11 +57,15 @@ public final class MarkdownReport {
     private static String settings(Results results) {
         Settings s = results.settings();
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "- sizes: %,d products materialised and rebuilt; %,d orders joined with "
-                        + "%,d products, then %,d products renamed; %,d plays of %,d songs in %d genres; reads over "
-                        + "%,d products; freshness %.0f s per rate at %s records/s%n",
-                s.products(), s.orders(), s.joinProducts(), s.renames(), s.plays(), s.songs(), s.genres(),
-                s.readRecords(), s.freshnessSeconds(), s.freshnessRates()));
+        text.append(String.format(Locale.ROOT, "- sizes: %,d products materialised and rebuilt (%,d on RocksDB); "
+                        + "%,d orders joined with %,d products, then %,d products renamed; %,d plays of %,d songs in %d "
+                        + "genres; reads over %,d products; freshness %.0f s per rate at %s records/s; routed reads "
+                        + "over %,d products in %d partitions on two instances, %.1f s of each kind%n",
+                s.products(), s.rocksDbProducts(), s.orders(), s.joinProducts(), s.renames(), s.plays(), s.songs(),
+                s.genres(), s.readRecords(), s.freshnessSeconds(), s.freshnessRates(), s.routedProducts(),
+                s.routedPartitions(), s.routedSeconds()));
+        text.append("- stores of the read and materialise runs: ").append(s.stores().stream().map(Storage::id)
+                .collect(Collectors.joining(", "))).append('\n');
         text.append(String.format(Locale.ROOT, "- %d partitions per topic; %d measured A/B rounds per end-to-end run "
                         + "after a warm-up run of each side at %d%% size; medians reported%n",
                 s.partitions(), s.rounds(), s.warmupPercent()));

@@ -2,13 +2,24 @@ package dev.unbundled.benchmarks;
 
 import dev.unbundled.Topic;
 import dev.unbundled.benchmarks.Model.Product;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.apache.kafka.common.utils.Utils;
 
 /**
- * Run 1, materialise: a pre-filled products topic read into a view, by a fresh application each time.
+ * Run 1, materialise: a pre-filled products topic read into a view, by a fresh application each time, for
+ * each {@link Storage} of the settings: in memory ({@code bench.products}), then on RocksDB
+ * ({@code bench.rocksDbProducts}, fewer, to keep the whole run under ten minutes).
  * The window opens when the application is ready (it has joined its group and opened its stores) and
  * closes when the view holds every product, so start-up is left out: that is the rebuild run's subject.
+ * A partition's records are applied in order, so the view holds every product once it holds the last
+ * product sent to each partition: that is what is polled, since a RocksDB store only estimates its count.
  */
 public final class MaterialiseRun implements Scenario {
     static final Duration START = Duration.ofMinutes(2);
@@ -20,34 +31,57 @@ public final class MaterialiseRun implements Scenario {
 
     @Override
     public List<Figure> run(Lab lab) {
-        long records = lab.settings().products();
-        long warmupRecords = records * lab.settings().warmupPercent() / 100;
-        Topic<String, Product> topic = filled(lab, records);
-        Topic<String, Product> warmup = warmupRecords > 0 ? filled(lab, warmupRecords) : topic;
-        AbRounds<Window> rounds = AbRounds.run(lab, name(), warmupRecords > 0, (unbundled, measured) ->
-                once(lab, measured ? topic : warmup, measured ? records : warmupRecords, unbundled));
-        return ThroughputFigures.of(name(), "products materialised", rounds, window -> window);
+        Map<Long, Filled> topics = new HashMap<>();
+        List<Figure> figures = new ArrayList<>();
+        for (Storage storage : lab.settings().stores()) {
+            long records = storage == Storage.MEMORY ? lab.settings().products() : lab.settings().rocksDbProducts();
+            long warmupRecords = records * lab.settings().warmupPercent() / 100;
+            Filled topic = topics.computeIfAbsent(records, size -> filled(lab, size));
+            Filled warmup = warmupRecords > 0 ? topics.computeIfAbsent(warmupRecords, size -> filled(lab, size)) : topic;
+            String what = storage == Storage.MEMORY ? "products materialised" : "products materialised " + storage.where();
+            AbRounds<Window> rounds = AbRounds.run(lab, name() + " " + storage.where(), warmupRecords > 0,
+                    (unbundled, measured) -> once(lab, measured ? topic : warmup, storage, unbundled));
+            figures.addAll(ThroughputFigures.of(name(), what, rounds, Function.identity()));
+        }
+        return figures;
     }
 
-    private static Topic<String, Product> filled(Lab lab, long records) {
+    /** A filled topic, its size, and the key of the last record sent to each of its partitions. */
+    private record Filled(Topic<String, Product> topic, long records, List<String> lastKeys) {
+    }
+
+    private static Filled filled(Lab lab, long records) {
         Topic<String, Product> topic = Model.products(lab.topic("products"));
         TopicFiller.fill(lab.kafka(), topic, 0, records, Model::productKey, i -> Model.product(i, 0));
-        return topic;
+        return new Filled(topic, records, lastKeys(records, lab.settings().partitions()));
     }
 
-    private static Window once(Lab lab, Topic<String, Product> topic, long records, boolean unbundled) {
-        String applicationId = lab.name(unbundled ? "materialise-unbundled" : "materialise-streams");
+    /** @return the last key sent to each partition that got any, as the producer's default partitioner placed it */
+    private static List<String> lastKeys(long records, int partitions) {
+        Map<Integer, String> last = new LinkedHashMap<>();
+        for (long i = records - 1; i >= 0 && last.size() < partitions; i--) {
+            String key = Model.productKey(i);
+            int partition = Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % partitions;
+            last.putIfAbsent(partition, key);
+        }
+        return List.copyOf(last.values());
+    }
+
+    private static Window once(Lab lab, Filled filled, Storage storage, boolean unbundled) {
+        String applicationId = lab.name((unbundled ? "materialise-unbundled-" : "materialise-streams-") + storage.id());
         CpuClock.Reading beforeStart = CpuClock.Reading.now(applicationId);
         try (Contender app = unbundled
-                ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"), UnbundledViews.products(topic))
+                ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"),
+                        UnbundledViews.products(filled.topic(), storage))
                 : Contenders.handWritten(lab.kafka(), applicationId, lab.directory("state"),
-                        HandWritten.products(topic.name()))) {
+                        HandWritten.products(filled.topic().name(), storage))) {
             app.awaitReady(START);
             CpuClock.Reading ready = CpuClock.Reading.now(app.threadTag());
             Contender.Reader<String, Product> products = app.reader(UnbundledViews.PRODUCTS);
-            CpuClock.Reading start = Window.opening(beforeStart, ready, products.count(), records);
-            Poll.until(records + " products in " + applicationId, 1_000, () -> products.count() == records);
-            return Window.between(records, start, CpuClock.Reading.now(app.threadTag()));
+            CpuClock.Reading start = Window.opening(beforeStart, ready, products.count(), filled.records());
+            Poll.until(filled.records() + " products in " + applicationId, 1_000,
+                    () -> filled.lastKeys().stream().allMatch(key -> products.get(key) != null));
+            return Window.between(filled.records(), start, CpuClock.Reading.now(app.threadTag()));
         }
     }
 }

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
  * @param rounds measured A/B rounds of each end-to-end run (A then B, then B then A, ...)
  * @param warmupPercent size of the unmeasured warm-up run of each side, in percent of the measured size
  * @param products products materialised into a view (also the topic the rebuild reads)
+ * @param rocksDbProducts products materialised into a view on RocksDB: fewer, to keep the whole run short
  * @param orders orders joined with {@code joinProducts} products by foreign key
  * @param joinProducts products the orders refer to
  * @param renames products renamed after the join is complete
@@ -28,7 +29,12 @@ import java.util.stream.Collectors;
  * @param genres genres the songs belong to (top five per genre)
  * @param freshnessSeconds measured seconds per send rate in the freshness run
  * @param freshnessRates send rates of the freshness run, in records per second
+ * @param routedProducts products in the view the routed-reads run reads from two instances
+ * @param routedPartitions partitions of that view's topic, split between the two instances
+ * @param routedSeconds measured seconds of each kind of routed read
  * @param readRecords entries of the store the read benchmarks read
+ * @param stores where the read benchmarks' and the materialise run's views keep their rows: {@code memory},
+ *     {@code rocksdb} or both (see {@link Storage})
  * @param jmhForks JMH forks per benchmark; 0 runs them in this JVM
  * @param jmhWarmups JMH warm-up iterations
  * @param jmhIterations JMH measured iterations
@@ -36,16 +42,19 @@ import java.util.stream.Collectors;
  * @param jmhInclude regular expression of the JMH benchmarks to run
  * @param jmhProfilers JMH profilers to add, such as {@code gc}
  * @param jmhJvmArgs extra options of the forked JVMs, such as {@code -XX:StartFlightRecording=filename=reads.jfr}
- * @param only the runs to do ({@code reads, materialise, join, aggregate, rebuild, freshness}); empty for all
+ * @param only the runs to do ({@code reads, materialise, join, aggregate, rebuild, freshness, routed}); empty for all
  */
-public record Settings(int partitions, int rounds, int warmupPercent, long products, long orders, long joinProducts,
+public record Settings(int partitions, int rounds, int warmupPercent, long products, long rocksDbProducts,
+                       long orders, long joinProducts,
                        long renames, long plays, long songs, long genres, double freshnessSeconds,
-                       List<Integer> freshnessRates, long readRecords, int jmhForks, int jmhWarmups,
+                       List<Integer> freshnessRates, long routedProducts, int routedPartitions,
+                       double routedSeconds, long readRecords, List<Storage> stores, int jmhForks, int jmhWarmups,
                        int jmhIterations, int jmhIterationMillis, String jmhInclude, List<String> jmhProfilers,
                        List<String> jmhJvmArgs, Set<String> only) {
 
     /** The runs there are, in the order they are done. */
-    public static final List<String> RUNS = List.of("reads", "materialise", "join", "aggregate", "rebuild", "freshness");
+    public static final List<String> RUNS = List.of("reads", "materialise", "join", "aggregate", "rebuild", "freshness",
+            "routed");
 
     /** @return the defaults, changed by any {@code bench.*} system property that is set and not empty */
     public static Settings fromSystemProperties() {
@@ -56,6 +65,7 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
                 (int) number("rounds", 3),
                 (int) number("warmupPercent", 20),
                 number("products", scaled.applyAsLong(1_000_000)),
+                number("rocksDbProducts", scaled.applyAsLong(500_000)),
                 number("orders", scaled.applyAsLong(200_000)),
                 number("joinProducts", scaled.applyAsLong(20_000)),
                 number("renames", scaled.applyAsLong(2_000)),
@@ -64,7 +74,11 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
                 number("genres", 20),
                 Double.parseDouble(property("freshnessSeconds", "10")),
                 integers(property("freshnessRates", "1000,10000")),
+                number("routedProducts", scaled.applyAsLong(100_000)),
+                (int) number("routedPartitions", 6),
+                Double.parseDouble(property("routedSeconds", "4")),
                 number("readRecords", scaled.applyAsLong(100_000)),
+                words(property("stores", "memory,rocksdb")).stream().map(Storage::of).distinct().toList(),
                 (int) number("jmhForks", 1),
                 (int) number("jmhWarmups", 2),
                 (int) number("jmhIterations", 3),
@@ -80,8 +94,8 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
      *     figures mean nothing except that each benchmark still runs
      */
     public static Settings smoke() {
-        return new Settings(2, 1, 0, 300, 200, 20, 4, 500, 20, 4, 0.3, List.of(200), 500,
-                0, 0, 1, 50, ".*", List.of(), List.of(), Set.of());
+        return new Settings(2, 1, 0, 300, 200, 200, 20, 4, 500, 20, 4, 0.3, List.of(200), 300, 6, 0.2, 500,
+                List.of(Storage.values()), 0, 0, 1, 50, ".*", List.of(), List.of(), Set.of());
     }
 
     /**

@@ -37,6 +37,16 @@ public final class UnbundledViews {
     }
 
     /**
+     * @param products the products topic
+     * @param storage where the view keeps its rows
+     * @return product id to product, as {@link #products(Topic)}; on RocksDB {@code .withStore(RocksDb.store())}
+     */
+    public static ViewDefinition<String, Product> products(Topic<String, Product> products, Storage storage) {
+        // the in-memory view stays exactly what a user writes, with no store chosen
+        return storage == Storage.MEMORY ? products(products) : products(products).withStore(storage.unbundled());
+    }
+
+    /**
      * @param orders the orders topic
      * @param products the products topic
      * @return order id to order note, by a foreign-key join on the order's product id

@@ -50,14 +50,38 @@ class BenchmarksSmokeTest {
 
     @Test
     void run_tinySizes_readsCompareTheViewWithTheRawStoreAndTheFloor() {
-        List<String> reads = results.figures().stream().filter(f -> f.run().equals("reads"))
-                .map(f -> f.metric() + ": " + f.measured().name() + " / " + (f.baseline() == null ? "-" : f.baseline().name()))
-                .collect(Collectors.toList());
-        assertThat(reads).contains(
+        assertThat(comparisons("reads")).contains(
                 "get, mean: ReadOnlyView.get / raw store get",
                 "get, p50: ReadOnlyView.get / raw store get",
                 "get vs the floor: ReadOnlyView.get / HashMap.get",
                 "range of 1000 entries: ReadOnlyView.range / raw store range");
+    }
+
+    @Test
+    void run_tinySizes_readsAndMaterialiseRunOnRocksDbToo() {
+        assertThat(comparisons("reads")).contains(
+                "get on RocksDB, mean: ReadOnlyView.get / raw store get",
+                "get on RocksDB vs in memory, mean: ReadOnlyView.get on RocksDB / ReadOnlyView.get in memory",
+                "range of 10 entries on RocksDB: ReadOnlyView.range / raw store range",
+                "range of 100 entries on RocksDB: ReadOnlyView.range / raw store range",
+                "range of 1000 entries on RocksDB: ReadOnlyView.range / raw store range");
+        assertThat(comparisons("materialise")).contains(
+                "products materialised, throughput: Unbundled / hand-written Kafka Streams",
+                "products materialised on RocksDB, throughput: Unbundled / hand-written Kafka Streams",
+                "products materialised on RocksDB, CPU (Streams threads only): Unbundled / hand-written Kafka Streams");
+    }
+
+    @Test
+    void run_tinySizes_routedReadsCompareRoutedWithLocalReads() {
+        String here = "get of a key held here, routed view vs local()";
+        String there = "get of a key held by the other instance (one HTTP hop) vs local()";
+        String routedHere = ": routed view, key held here / local(), key held here";
+        String routedThere = ": routed view, key held by the other instance / local(), key held here";
+        assertThat(comparisons("routed")).containsExactly(
+                here + ", p50" + routedHere, here + ", p99" + routedHere, here + ", p99.9" + routedHere,
+                here + ", throughput of one reader thread" + routedHere,
+                there + ", p50" + routedThere, there + ", p99" + routedThere, there + ", p99.9" + routedThere,
+                there + ", throughput of one reader thread" + routedThere);
     }
 
     @Test
@@ -69,7 +93,17 @@ class BenchmarksSmokeTest {
         MarkdownReport.write(results, markdown);
 
         assertThat(Files.readString(json)).contains("\"figures\"", "\"ratio\"", "\"machine\"", "statestore.cache.max.bytes");
-        assertThat(Files.readString(markdown)).contains("| reads | get, mean |", "| freshness |", "Kafka")
+        assertThat(Files.readString(markdown)).contains("| reads | get, mean |", "| freshness |", "Kafka",
+                        "| reads | get on RocksDB, mean |", "| materialise | products materialised on RocksDB, throughput |",
+                        "| routed | get of a key held here, routed view vs local(), p99 |",
+                        "| routed | get of a key held by the other instance (one HTTP hop) vs local(), throughput")
                 .doesNotContain("{{");
+    }
+
+    /** @return each figure of a run as {@code metric: measured side / baseline side} */
+    private static List<String> comparisons(String run) {
+        return results.figures().stream().filter(f -> f.run().equals(run))
+                .map(f -> f.metric() + ": " + f.measured().name() + " / " + (f.baseline() == null ? "-" : f.baseline().name()))
+                .collect(Collectors.toList());
     }
 }

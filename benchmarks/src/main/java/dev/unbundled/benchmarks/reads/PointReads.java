@@ -10,10 +10,11 @@ import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 
 /**
- * Point reads of one product by key: through Unbundled's view, through the raw Kafka Streams store of
- * the same data (asked for every partition's store, as the view asks, and for the key's own partition's
- * store only), from a store that keeps bytes (no value deserialisation), and from a {@code HashMap}
- * of the same objects (the floor); plus deserialising one value alone. Every read hits an existing key.
+ * Point reads of one product by key: through Unbundled's view and through the raw Kafka Streams store of
+ * the same data, each in memory and on RocksDB (the JMH parameter {@code store}); through the in-memory raw
+ * store asked for the key's own partition's store only (the others ask every partition's store, as the view
+ * does), from a store that keeps bytes (no value deserialisation), and from a {@code HashMap} of the same
+ * objects (the floor); plus deserialising one value alone. Every read hits an existing key.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -38,7 +39,7 @@ public class PointReads {
     @Benchmark
     @BenchmarkMode({Mode.AverageTime, Mode.SampleTime})
     public Product rawStoreGet(ReadStates.RawStoreState state, ReadStates.Keys keys) {
-        return state.store.get(keys.next());
+        return state.rows.get(keys.next());
     }
 
     /**

@@ -14,7 +14,8 @@ import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * Range scans of {@code size} consecutive existing products, every row consumed and the scan closed:
- * through Unbundled's view, through the raw Kafka Streams store, and over a {@code TreeMap} (the floor).
+ * through Unbundled's view and through the raw Kafka Streams store, each in memory and on RocksDB (the JMH
+ * parameter {@code store}), and over a {@code TreeMap} (the floor).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -41,7 +42,7 @@ public class RangeReads {
     @Benchmark
     public void rawStoreRange(ReadStates.RawStoreState state, ReadStates.Ranges ranges, Blackhole sink) {
         int range = ranges.advance();
-        try (KeyValueIterator<String, Product> rows = state.store.range(ranges.from[range], ranges.to[range])) {
+        try (KeyValueIterator<String, Product> rows = state.rows.range(ranges.from[range], ranges.to[range])) {
             while (rows.hasNext()) {
                 KeyValue<String, Product> row = rows.next();
                 sink.consume(row);

@@ -3,8 +3,10 @@ package dev.unbundled.benchmarks.reads;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.benchmarks.HandWritten;
+import dev.unbundled.benchmarks.KeyCursor;
 import dev.unbundled.benchmarks.Model;
 import dev.unbundled.benchmarks.Model.Product;
+import dev.unbundled.benchmarks.Storage;
 import dev.unbundled.benchmarks.UnbundledViews;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -13,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,9 +43,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * the launching JVM runs, so that every JMH fork reads the same data without starting a broker or
  * filling a topic of its own. Each fork starts only what its benchmark reads:
  * <ul>
- *   <li>the Unbundled view of the topic ({@code View.from(topic).materialize(...)}),</li>
+ *   <li>the Unbundled view of the topic ({@code View.from(topic).materialize(...)}), in memory or on
+ *       RocksDB ({@code .withStore(RocksDb.store())}),</li>
  *   <li>the raw store of a hand-written Kafka Streams table of the same topic, with the same serdes and
- *       the same in-memory store: Unbundled's own {@code KafkaStreams} is not reachable from its API,</li>
+ *       the same kind of store: Unbundled's own {@code KafkaStreams} is not reachable from its API,</li>
  *   <li>the raw store of a table that keeps the values as bytes, to see what deserialising costs,</li>
  *   <li>a {@code HashMap} and a {@code TreeMap} of the same keys and values: the floor.</li>
  * </ul>
@@ -61,9 +65,9 @@ public final class ReadFixture {
     private final long records;
     private final List<AutoCloseable> running = new ArrayList<>();
     private Path stateRoot;
-    private ReadOnlyView<String, Product> view;
-    private ReadOnlyKeyValueStore<String, Product> store;
-    private KafkaStreams storeApp;
+    private final Map<Storage, ReadOnlyView<String, Product>> views = new EnumMap<>(Storage.class);
+    private final Map<Storage, ReadOnlyKeyValueStore<String, Product>> stores = new EnumMap<>(Storage.class);
+    private final Map<Storage, KafkaStreams> storeApps = new EnumMap<>(Storage.class);
     private List<ReadOnlyKeyValueStore<String, Product>> partitionStores;
     private ReadOnlyKeyValueStore<String, byte[]> bytesStore;
     private TreeMap<String, Product> sorted;
@@ -110,44 +114,57 @@ public final class ReadFixture {
         return records;
     }
 
-    /** @return the Unbundled view of the topic, holding every product */
-    public synchronized ReadOnlyView<String, Product> view() {
+    /**
+     * @param storage where the view keeps its rows
+     * @return the Unbundled view of the topic, holding every product
+     */
+    public synchronized ReadOnlyView<String, Product> view(Storage storage) {
+        ReadOnlyView<String, Product> view = views.get(storage);
         if (view == null) {
-            ViewRuntime runtime = ViewRuntime.builder().applicationId("read-view-" + UUID.randomUUID())
-                    .bootstrapServers(bootstrap).stateDir(stateDir()).view(UnbundledViews.products(Model.products(topic)))
+            ViewRuntime runtime = ViewRuntime.builder().applicationId("read-view-" + storage.id() + "-" + UUID.randomUUID())
+                    .bootstrapServers(bootstrap).stateDir(stateDir())
+                    .view(UnbundledViews.products(Model.products(topic), storage))
                     .start();
             running.add(runtime);
             ReadOnlyView<String, Product> started =
-                    runtime.view(UnbundledViews.products(Model.products(topic))).awaitReady(PATIENCE);
-            awaitFull(started::approximateCount);
+                    runtime.view(UnbundledViews.products(Model.products(topic), storage)).awaitReady(PATIENCE);
+            awaitFull(key -> started.get(key).isPresent());
             view = started;
+            views.put(storage, view);
         }
         return view;
     }
 
-    /** @return the raw store of a hand-written Kafka Streams table of the topic */
-    public synchronized ReadOnlyKeyValueStore<String, Product> rawStore() {
+    /**
+     * @param storage where the table keeps its rows
+     * @return the raw store of a hand-written Kafka Streams table of the topic
+     */
+    public synchronized ReadOnlyKeyValueStore<String, Product> rawStore(Storage storage) {
+        ReadOnlyKeyValueStore<String, Product> store = stores.get(storage);
         if (store == null) {
-            storeApp = start("read-raw-", HandWritten.products(topic));
-            store = open(storeApp, StoreQueryParameters.fromNameAndType(UnbundledViews.PRODUCTS,
+            KafkaStreams app = start("read-raw-" + storage.id() + "-", HandWritten.products(topic, storage));
+            storeApps.put(storage, app);
+            store = open(app, StoreQueryParameters.fromNameAndType(UnbundledViews.PRODUCTS,
                     QueryableStoreTypes.keyValueStore()));
+            stores.put(storage, store);
         }
         return store;
     }
 
     /**
-     * @return the raw store of each partition of the hand-written table, asked for by partition: what a
-     *     reader that routes each key to its partition itself would read
+     * @return the raw store of each partition of the hand-written in-memory table, asked for by partition:
+     *     what a reader that routes each key to its partition itself would read
      */
     public synchronized List<ReadOnlyKeyValueStore<String, Product>> partitionStores() {
         if (partitionStores == null) {
-            rawStore();
-            List<ReadOnlyKeyValueStore<String, Product>> stores = new ArrayList<>();
+            rawStore(Storage.MEMORY);
+            KafkaStreams app = storeApps.get(Storage.MEMORY);
+            List<ReadOnlyKeyValueStore<String, Product>> byPartition = new ArrayList<>();
             for (int partition = 0; partition < partitions(); partition++) {
-                stores.add(storeApp.store(StoreQueryParameters.fromNameAndType(UnbundledViews.PRODUCTS,
+                byPartition.add(app.store(StoreQueryParameters.fromNameAndType(UnbundledViews.PRODUCTS,
                         QueryableStoreTypes.<String, Product>keyValueStore()).withPartition(partition)));
             }
-            partitionStores = stores;
+            partitionStores = byPartition;
         }
         return partitionStores;
     }
@@ -202,7 +219,7 @@ public final class ReadFixture {
         while (true) {
             try {
                 ReadOnlyKeyValueStore<String, V> opened = streams.store(query);
-                awaitFull(opened::approximateNumEntries);
+                awaitFull(key -> opened.get(key) != null);
                 return opened;
             } catch (InvalidStateStoreException e) {
                 if (System.nanoTime() - deadline > 0) {
@@ -237,11 +254,18 @@ public final class ReadFixture {
         }
     }
 
-    private void awaitFull(java.util.function.LongSupplier count) {
+    /**
+     * Waits until every product can be read: key by key, since a RocksDB store only estimates its count.
+     *
+     * @param holds whether the store holds the product of a key
+     */
+    private void awaitFull(java.util.function.Predicate<String> holds) {
+        KeyCursor cursor = new KeyCursor(records, i -> holds.test(Model.productKey(i)));
         long deadline = System.nanoTime() + PATIENCE.toNanos();
-        while (count.getAsLong() < records) {
+        while (!cursor.reachedEnd()) {
             if (System.nanoTime() - deadline > 0) {
-                throw new IllegalStateException("A store of " + topic + " holds " + count.getAsLong() + " of " + records);
+                throw new IllegalStateException("A store of " + topic + " does not hold every one of " + records
+                        + " products after " + PATIENCE);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
         }

@@ -3,6 +3,7 @@ package dev.unbundled.benchmarks.reads;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.benchmarks.Model;
 import dev.unbundled.benchmarks.Model.Product;
+import dev.unbundled.benchmarks.Storage;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -28,12 +29,15 @@ public final class ReadStates {
     /** The Unbundled view. */
     @State(Scope.Benchmark)
     public static class ViewState {
+        /** Where the view keeps its rows: an id of {@link Storage}. */
+        @Param({"memory", "rocksdb"})
+        public String store;
         ReadOnlyView<String, Product> view;
 
         /** Starts the view, or finds it started. */
         @Setup(Level.Trial)
         public void open() {
-            view = ReadFixture.shared().view();
+            view = ReadFixture.shared().view(Storage.of(store));
         }
 
         /** Stops it in a fork. */
@@ -46,12 +50,15 @@ public final class ReadStates {
     /** The raw store of the hand-written table. */
     @State(Scope.Benchmark)
     public static class RawStoreState {
-        ReadOnlyKeyValueStore<String, Product> store;
+        /** Where the table keeps its rows: an id of {@link Storage}. */
+        @Param({"memory", "rocksdb"})
+        public String store;
+        ReadOnlyKeyValueStore<String, Product> rows;
 
         /** Starts the application, or finds it started. */
         @Setup(Level.Trial)
         public void open() {
-            store = ReadFixture.shared().rawStore();
+            rows = ReadFixture.shared().rawStore(Storage.of(store));
         }
 
         /** Stops it in a fork. */

@@ -1,2 +1,5 @@
-/** The JMH read benchmarks: point and range reads of a view, of the raw store, and of plain maps. */
+/**
+ * The JMH read benchmarks: point and range reads of a view and of the raw store, in memory and on RocksDB, and
+ * of plain maps.
+ */
 package dev.unbundled.benchmarks.reads;
