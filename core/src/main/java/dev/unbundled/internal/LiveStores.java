@@ -52,7 +52,81 @@ final class LiveStores {
         if (stores.get(partition) != store) {
             return UNKNOWN;
         }
+        return unwrap(value);
+    }
+
+    /**
+     * @param view a view
+     * @return the view's running stores here, in partition order, values unwrapped; empty if none runs
+     */
+    java.util.List<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<Object, Object>> running(String view) {
+        Map<Integer, KeyValueStore<Object, ?>> stores = byView.get(view);
+        if (stores == null) {
+            return java.util.List.of();
+        }
+        java.util.List<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<Object, Object>> running =
+                new java.util.ArrayList<>();
+        new java.util.TreeMap<>(stores).values().forEach(store -> running.add(new Unwrapped(store)));
+        return running;
+    }
+
+    /** A running store read as a plain key-value store: the values without their timestamps. */
+    private record Unwrapped(KeyValueStore<Object, ?> store)
+            implements org.apache.kafka.streams.state.ReadOnlyKeyValueStore<Object, Object> {
+        @Override
+        public Object get(Object key) {
+            return unwrap(store.get(key));
+        }
+
+        @Override
+        public org.apache.kafka.streams.state.KeyValueIterator<Object, Object> range(Object from, Object to) {
+            return new Values(store.range(from, to));
+        }
+
+        @Override
+        public org.apache.kafka.streams.state.KeyValueIterator<Object, Object> all() {
+            return new Values(store.all());
+        }
+
+        @Override
+        public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P>
+        org.apache.kafka.streams.state.KeyValueIterator<Object, Object> prefixScan(P prefix, PS prefixKeySerializer) {
+            return new Values(store.prefixScan(prefix, prefixKeySerializer));
+        }
+
+        @Override
+        public long approximateNumEntries() {
+            return store.approximateNumEntries();
+        }
+    }
+
+    private static Object unwrap(Object value) {
         return value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value;
+    }
+
+    /** An iterator of a running store, values without their timestamps. */
+    private record Values(org.apache.kafka.streams.state.KeyValueIterator<Object, ?> rows)
+            implements org.apache.kafka.streams.state.KeyValueIterator<Object, Object> {
+        @Override
+        public boolean hasNext() {
+            return rows.hasNext();
+        }
+
+        @Override
+        public org.apache.kafka.streams.KeyValue<Object, Object> next() {
+            org.apache.kafka.streams.KeyValue<Object, ?> row = rows.next();
+            return org.apache.kafka.streams.KeyValue.pair(row.key, unwrap(row.value));
+        }
+
+        @Override
+        public Object peekNextKey() {
+            return rows.peekNextKey();
+        }
+
+        @Override
+        public void close() {
+            rows.close();
+        }
     }
 
     /** What {@link #get} answers when it cannot tell. */

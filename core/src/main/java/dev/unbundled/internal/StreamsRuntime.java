@@ -617,6 +617,11 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         if (views.definition(view, "runtime").isGlobal()) {
             return List.of(store(view));
         }
+        // the running tasks' stores, as their change taps registered them: no listing of every task per scan
+        List<ReadOnlyKeyValueStore<Object, Object>> running = views.changes().stores().running(view);
+        if (!running.isEmpty()) {
+            return running;
+        }
         java.util.SortedSet<Integer> partitions = new java.util.TreeSet<>();
         streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
                 .forEach(task -> partitions.add(task.taskId().partition())));
