@@ -555,8 +555,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
 
     /**
      * Reads a key from its partition's running store when this instance runs it (see {@link LiveStores}),
-     * which costs a hash and a map lookup instead of Kafka Streams' listing of every task; otherwise, or
-     * while that cannot be told, through Kafka Streams' store over every local partition.
+     * which costs a hash and a map lookup instead of Kafka Streams' listing of every task; otherwise, for a
+     * key not found there, or while that cannot be told, through Kafka Streams' store over every local
+     * partition.
      */
     @Override
     public Object get(String view, Object key) {
@@ -567,9 +568,11 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             int partition = org.apache.kafka.common.utils.Utils.toPositive(
                     org.apache.kafka.common.utils.Utils.murmur2(serialised)) % reads.partitions();
             Object value = views.changes().stores().get(view, partition, key);
-            if (value != LiveStores.UNKNOWN) {
+            if (value != LiveStores.UNKNOWN && value != null) {
                 return value;
             }
+            // a miss is asked of every local partition: a topic written with another partitioner (or with
+            // explicit partitions) has keys where the default partitioner would not put them
         } else if (reads.partitions() == 0 && System.nanoTime() - reads.atNanos() > TimeUnit.SECONDS.toNanos(1)) {
             pointReads.remove(view);
         }

@@ -107,6 +107,21 @@ class FreshnessIntegrationTest {
     }
 
     @Test
+    void get_keysWrittenToExplicitPartitions_areFoundWhereverTheyLive() {
+        for (int i = 0; i < 30; i++) {
+            inFlight.add(producer.send(record(orders.name(), i % 3, "o-" + i, new Order("p-" + i, i))));
+        }
+        flushSent();
+
+        ReadOnlyView<String, Order> view = start(byId).view(byId).awaitReady(PATIENCE);
+
+        for (int i = 0; i < 30; i++) {
+            assertThat(view.get("o-" + i)).contains(new Order("p-" + i, i));
+        }
+        assertThat(view.get("o-absent")).isEmpty();
+    }
+
+    @Test
     void awaitReady_freshRuntimeOverPrefilledTopic_returnsOnlyAfterEveryRecordIsInTheView() {
         int records = 20_000;
         for (int i = 0; i < records; i++) {
