@@ -39,6 +39,8 @@ final class InputOffsets implements AutoCloseable {
     private final Map<TopicPartition, Long> logStarts = new ConcurrentHashMap<>();
     private volatile Cached<Map<TopicPartition, Long>> endOffsets = Cached.empty();
     private volatile Cached<Local> local = Cached.empty();
+    private volatile Group group;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
     InputOffsets(String applicationId, KafkaStreams streams, Admin admin, Positions positions) {
         this.applicationId = applicationId;
@@ -81,24 +83,19 @@ final class InputOffsets implements AutoCloseable {
                 }
             }
         }
+        boolean alone = false;
         if (!partitions.isEmpty()) {
             // after a restart the restored records never pass the trackers, and a task reports committed
             // offsets only once it commits again: the group's committed offsets say where it resumed
-            try {
-                admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
-                        .get(GROUP_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .forEach((partition, offset) -> {
-                            if (offset != null && partitions.contains(partition)) {
-                                committed.merge(partition, offset.offset(), Math::max);
-                            }
-                        });
-            } catch (ExecutionException | TimeoutException e) {
-                LOG.debug("Runtime '{}': cannot read the group's committed offsets now", applicationId, e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            Group group = group();
+            group.committed().forEach((partition, offset) -> {
+                if (partitions.contains(partition)) {
+                    committed.merge(partition, offset, Math::max);
+                }
+            });
+            alone = group.members() == null || ownConsumers.containsAll(group.members());
         }
-        Local now = new Local(partitions, committed, !partitions.isEmpty() && aloneInGroup(ownConsumers));
+        Local now = new Local(partitions, committed, alone);
         local = Cached.of(now);
         return now;
     }
@@ -188,23 +185,72 @@ final class InputOffsets implements AutoCloseable {
     }
 
     /**
-     * Whether this instance is the only member of its consumer group. Task metadata lists only the tasks that
-     * are running, not those still initialising or restoring, so while a lone instance starts up its running
-     * tasks cover only some of the partitions it will process; the group's membership says whether any
-     * partition can be another instance's business at all.
+     * What the group's coordinator says: its committed offsets and its members' client ids. Asked of Kafka in
+     * the background once the last answer is 100 ms old, so that callers (a read-your-writes wait, a status
+     * call) never wait for a round trip to the coordinator; only the first call waits.
+     *
+     * <p>The members matter because task metadata lists only the tasks that are running, not those still
+     * initialising or restoring: while a lone instance starts up its running tasks cover only some of the
+     * partitions it will process, and the group's membership says whether any partition can be another
+     * instance's business at all.
+     *
+     * @param committed the group's committed offsets
+     * @param members the client ids of the group's members; null if unknown (then this instance counts as alone)
+     * @param atNanos when Kafka answered
      */
-    private boolean aloneInGroup(Set<String> ownConsumers) {
-        try {
-            return admin.describeConsumerGroups(java.util.List.of(applicationId)).describedGroups().get(applicationId)
-                    .get(GROUP_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).members().stream()
-                    .allMatch(member -> ownConsumers.contains(member.clientId()));
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.debug("Runtime '{}': cannot read the group's members now", applicationId, e);
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return true;
+    private record Group(Map<TopicPartition, Long> committed, Set<String> members, long atNanos) {
+    }
+
+    private Group group() {
+        Group known = group;
+        if (known == null) {
+            try {
+                return ask().get(GROUP_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.debug("Runtime '{}': cannot read the group's offsets and members now", applicationId, e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new Group(Map.of(), null, System.nanoTime());
         }
+        if (System.nanoTime() - known.atNanos() > CACHE_NANOS && refreshing.compareAndSet(false, true)) {
+            ask().whenComplete((answer, failure) -> {
+                refreshing.set(false);
+                if (failure != null) {
+                    LOG.debug("Runtime '{}': cannot read the group's offsets and members now", applicationId, failure);
+                }
+            });
+        }
+        return known;
+    }
+
+    /** Asks the coordinator for the group's committed offsets and members; remembers the answer. */
+    private java.util.concurrent.CompletableFuture<Group> ask() {
+        java.util.concurrent.CompletableFuture<Group> answer = new java.util.concurrent.CompletableFuture<>();
+        var offsets = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata();
+        var described = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId);
+        org.apache.kafka.common.KafkaFuture.allOf(offsets, described).whenComplete((ignored, failure) -> {
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+                return;
+            }
+            try {
+                Map<TopicPartition, Long> committed = new HashMap<>();
+                offsets.get().forEach((partition, offset) -> {
+                    if (offset != null) {
+                        committed.put(partition, offset.offset());
+                    }
+                });
+                Set<String> members = new HashSet<>();
+                described.get().members().forEach(member -> members.add(member.clientId()));
+                Group group = new Group(Map.copyOf(committed), Set.copyOf(members), System.nanoTime());
+                InputOffsets.this.group = group;
+                answer.complete(group);
+            } catch (InterruptedException | ExecutionException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
     }
 
     /**
