@@ -5,6 +5,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The stores of the views' running active tasks, by view and partition, for point reads that skip Kafka
@@ -59,38 +66,38 @@ final class LiveStores {
      * @param view a view
      * @return the view's running stores here, in partition order, values unwrapped; empty if none runs
      */
-    java.util.List<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<Object, Object>> running(String view) {
+    List<ReadOnlyKeyValueStore<Object, Object>> running(String view) {
         Map<Integer, KeyValueStore<Object, ?>> stores = byView.get(view);
         if (stores == null) {
-            return java.util.List.of();
+            return List.of();
         }
-        java.util.List<org.apache.kafka.streams.state.ReadOnlyKeyValueStore<Object, Object>> running =
-                new java.util.ArrayList<>();
-        new java.util.TreeMap<>(stores).values().forEach(store -> running.add(new Unwrapped(store)));
+        List<ReadOnlyKeyValueStore<Object, Object>> running =
+                new ArrayList<>();
+        new TreeMap<>(stores).values().forEach(store -> running.add(new Unwrapped(store)));
         return running;
     }
 
     /** A running store read as a plain key-value store: the values without their timestamps. */
     private record Unwrapped(KeyValueStore<Object, ?> store)
-            implements org.apache.kafka.streams.state.ReadOnlyKeyValueStore<Object, Object> {
+            implements ReadOnlyKeyValueStore<Object, Object> {
         @Override
         public Object get(Object key) {
             return unwrap(store.get(key));
         }
 
         @Override
-        public org.apache.kafka.streams.state.KeyValueIterator<Object, Object> range(Object from, Object to) {
+        public KeyValueIterator<Object, Object> range(Object from, Object to) {
             return new Values(store.range(from, to));
         }
 
         @Override
-        public org.apache.kafka.streams.state.KeyValueIterator<Object, Object> all() {
+        public KeyValueIterator<Object, Object> all() {
             return new Values(store.all());
         }
 
         @Override
-        public <PS extends org.apache.kafka.common.serialization.Serializer<P>, P>
-        org.apache.kafka.streams.state.KeyValueIterator<Object, Object> prefixScan(P prefix, PS prefixKeySerializer) {
+        public <PS extends Serializer<P>, P>
+        KeyValueIterator<Object, Object> prefixScan(P prefix, PS prefixKeySerializer) {
             return new Values(store.prefixScan(prefix, prefixKeySerializer));
         }
 
@@ -105,17 +112,17 @@ final class LiveStores {
     }
 
     /** An iterator of a running store, values without their timestamps. */
-    private record Values(org.apache.kafka.streams.state.KeyValueIterator<Object, ?> rows)
-            implements org.apache.kafka.streams.state.KeyValueIterator<Object, Object> {
+    private record Values(KeyValueIterator<Object, ?> rows)
+            implements KeyValueIterator<Object, Object> {
         @Override
         public boolean hasNext() {
             return rows.hasNext();
         }
 
         @Override
-        public org.apache.kafka.streams.KeyValue<Object, Object> next() {
-            org.apache.kafka.streams.KeyValue<Object, ?> row = rows.next();
-            return org.apache.kafka.streams.KeyValue.pair(row.key, unwrap(row.value));
+        public KeyValue<Object, Object> next() {
+            KeyValue<Object, ?> row = rows.next();
+            return KeyValue.pair(row.key, unwrap(row.value));
         }
 
         @Override

@@ -35,6 +35,7 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import java.time.Instant;
 
 /**
  * A view whose partitions are spread over several instances: each read goes to the instance that holds the
@@ -94,7 +95,7 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
     }
 
     @Override
-    public Optional<V> getAsOf(K key, java.time.Instant asOf) {
+    public Optional<V> getAsOf(K key, Instant asOf) {
         if (key == null) {
             throw new NullPointerException("View '" + name() + "': key must not be null; a view has no null keys");
         }

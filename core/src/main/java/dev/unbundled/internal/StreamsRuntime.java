@@ -66,6 +66,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.state.KeyValueIterator;
 
 /** The {@link ViewRuntime}: compiled views running in one {@link KafkaStreams} instance. */
 public final class StreamsRuntime implements ViewRuntime, ViewHost {
@@ -91,7 +103,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final String instance;
     private final Map<String, Set<String>> storeTopics = new ConcurrentHashMap<>();
     private final Map<String, PointReads> pointReads = new ConcurrentHashMap<>();
-    private volatile Cached<Map<String, Map<Integer, org.apache.kafka.streams.LagInfo>>> lags;
+    private volatile Cached<Map<String, Map<Integer, LagInfo>>> lags;
     private volatile boolean closed;
     private volatile Throwable failure;
 
@@ -258,7 +270,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
      * @return where the key's partition lives, by Kafka Streams' metadata; {@link KeyQueryMetadata#NOT_AVAILABLE}
      *         while the group rebalances
      */
-    <K> KeyQueryMetadata keyMetadata(String view, K key, org.apache.kafka.common.serialization.Serializer<K> keys) {
+    <K> KeyQueryMetadata keyMetadata(String view, K key, Serializer<K> keys) {
         requireOpen(view);
         try {
             return streams.queryMetadataForKey(views.storeNames().get(view), key, keys);
@@ -278,7 +290,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         if (assigned.partitions().isEmpty() || assigned.alone()) {
             return;
         }
-        java.util.SortedSet<String> elsewhere = new java.util.TreeSet<>();
+        SortedSet<String> elsewhere = new TreeSet<>();
         freshness.offsets().keySet().forEach(partition -> {
             if (!assigned.partitions().contains(partition)) {
                 elsewhere.add(partition.toString());
@@ -314,7 +326,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         Set<String> topics = storeTopics(view);
         Map<Integer, String> active = new HashMap<>();
         Map<Integer, String> standby = new HashMap<>();
-        for (org.apache.kafka.streams.StreamsMetadata host : streams.streamsMetadataForStore(store)) {
+        for (StreamsMetadata host : streams.streamsMetadataForStore(store)) {
             String address = RoutedView.address(host.hostInfo());
             host.topicPartitions().stream().filter(tp -> topics.contains(tp.topic()))
                     .forEach(tp -> active.put(tp.partition(), address));
@@ -333,8 +345,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             throw new ViewNotReadyException(view, status(view).state(), "View '" + view + "' cannot be scanned yet: "
                     + e.getMessage() + "; call awaitReady(timeout) or retry shortly", e);
         }
-        Map<String, Copies> plan = new java.util.TreeMap<>();
-        java.util.SortedSet<Integer> missing = new java.util.TreeSet<>();
+        Map<String, Copies> plan = new TreeMap<>();
+        SortedSet<Integer> missing = new TreeSet<>();
         for (int partition = 0; partition < partitions; partition++) {
             String at = active.get(partition);
             boolean isStandby = false;
@@ -347,7 +359,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                 continue;
             }
             plan.computeIfAbsent(at + "/" + isStandby, k -> new Copies(k.substring(0, k.lastIndexOf('/')),
-                    k.endsWith("/true"), new java.util.TreeSet<>())).partitions().add(partition);
+                    k.endsWith("/true"), new TreeSet<>())).partitions().add(partition);
         }
         if (!missing.isEmpty()) {
             throw new ViewNotReadyException(view, status(view).state(), "View '" + view + "': partitions " + missing
@@ -362,15 +374,15 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private Set<String> storeTopics(String view) {
         return storeTopics.computeIfAbsent(view, v -> {
             String store = views.storeNames().get(v);
-            for (org.apache.kafka.streams.TopologyDescription.Subtopology sub : views.topology().describe().subtopologies()) {
-                Set<String> sources = new java.util.TreeSet<>();
+            for (TopologyDescription.Subtopology sub : views.topology().describe().subtopologies()) {
+                Set<String> sources = new TreeSet<>();
                 boolean holds = false;
-                for (org.apache.kafka.streams.TopologyDescription.Node node : sub.nodes()) {
-                    if (node instanceof org.apache.kafka.streams.TopologyDescription.Source source) {
+                for (TopologyDescription.Node node : sub.nodes()) {
+                    if (node instanceof TopologyDescription.Source source) {
                         source.topicSet().forEach(topic -> sources.add(
                                 topic.endsWith("-repartition") || topic.endsWith("-topic") ? applicationId + "-" + topic : topic));
                     }
-                    if (node instanceof org.apache.kafka.streams.TopologyDescription.Processor processor
+                    if (node instanceof TopologyDescription.Processor processor
                             && processor.stores().contains(store)) {
                         holds = true;
                     }
@@ -385,7 +397,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
 
     /** @return how many records the local copy of a view's partition is behind its changelog, read at most every 250 ms */
     long storeLag(String view, int partition) {
-        Cached<Map<String, Map<Integer, org.apache.kafka.streams.LagInfo>>> cached = lags;
+        Cached<Map<String, Map<Integer, LagInfo>>> cached = lags;
         if (cached == null || System.nanoTime() - cached.atNanos() > TimeUnit.MILLISECONDS.toNanos(250)) {
             try {
                 cached = new Cached<>(streams.allLocalStorePartitionLags(), System.nanoTime());
@@ -394,7 +406,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             }
             lags = cached;
         }
-        org.apache.kafka.streams.LagInfo lag = cached.value().getOrDefault(views.storeNames().get(view), Map.of())
+        LagInfo lag = cached.value().getOrDefault(views.storeNames().get(view), Map.of())
                 .get(partition);
         return lag == null ? Long.MAX_VALUE : lag.offsetLag();
     }
@@ -433,28 +445,28 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             StreamsRuntime here = ready(request.view());
             DefinitionImpl<Object, Object> definition = here.views.definition(request.view(), "runtime");
             ScanSpec spec = new ScanSpec(request.from(), request.to(), request.prefix(), request.after());
-            org.apache.kafka.common.serialization.Serializer<Object> keys = definition.keySerde().serializer();
-            List<org.apache.kafka.streams.state.KeyValueIterator<Object, Object>> parts = new ArrayList<>();
+            Serializer<Object> keys = definition.keySerde().serializer();
+            List<KeyValueIterator<Object, Object>> parts = new ArrayList<>();
             try {
-                for (int partition : new java.util.TreeSet<>(request.partitions())) {
+                for (int partition : new TreeSet<>(request.partitions())) {
                     parts.add(spec.open(here.copy(request.view(), partition, request.maxLag()).store(), keys,
                             definition.keySerde().deserializer()));
                 }
-                try (org.apache.kafka.streams.state.KeyValueIterator<Object, Object> rows = parts.size() == 1
+                try (KeyValueIterator<Object, Object> rows = parts.size() == 1
                         ? parts.get(0) : new MergedIterator<>(parts, keys)) {
                     List<ScanAnswer.Row> page = new ArrayList<>();
                     while (page.size() < request.limit() && rows.hasNext()) {
-                        org.apache.kafka.streams.KeyValue<Object, Object> row = rows.next();
+                        KeyValue<Object, Object> row = rows.next();
                         page.add(new ScanAnswer.Row(keys.serialize(null, row.key),
                                 definition.valueSerde().serializer().serialize(null, row.value)));
                     }
                     return new ScanAnswer(page, rows.hasNext());
                 }
             } catch (InvalidStateStoreException e) {
-                parts.forEach(org.apache.kafka.streams.state.KeyValueIterator::close);
+                parts.forEach(KeyValueIterator::close);
                 throw refused(request.view(), -1, e);
             } catch (RuntimeException e) {
-                parts.forEach(org.apache.kafka.streams.state.KeyValueIterator::close);
+                parts.forEach(KeyValueIterator::close);
                 throw e;
             }
         }
@@ -472,7 +484,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             return here;
         }
 
-        private static Object decode(String view, org.apache.kafka.common.serialization.Serde<Object> serde, byte[] key) {
+        private static Object decode(String view, Serde<Object> serde, byte[] key) {
             try {
                 Object decoded = serde.deserializer().deserialize(null, key);
                 if (decoded == null) {
@@ -565,8 +577,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         PointReads reads = pointReads.computeIfAbsent(view, this::pointReads);
         if (reads.partitions() > 0) {
             byte[] serialised = reads.keys().serialize(reads.topic(), key);
-            int partition = org.apache.kafka.common.utils.Utils.toPositive(
-                    org.apache.kafka.common.utils.Utils.murmur2(serialised)) % reads.partitions();
+            int partition = Utils.toPositive(
+                    Utils.murmur2(serialised)) % reads.partitions();
             Object value = views.changes().stores().get(view, partition, key);
             if (value != LiveStores.UNKNOWN && value != null) {
                 return value;
@@ -593,7 +605,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
      *
      * @param partitions the partition count; 0 while unknown (asked again after a second), -1 for a global view
      */
-    private record PointReads(org.apache.kafka.common.serialization.Serializer<Object> keys, String topic,
+    private record PointReads(Serializer<Object> keys, String topic,
                               int partitions, long atNanos) {
     }
 
@@ -625,7 +637,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         if (!running.isEmpty()) {
             return running;
         }
-        java.util.SortedSet<Integer> partitions = new java.util.TreeSet<>();
+        SortedSet<Integer> partitions = new TreeSet<>();
         streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
                 .forEach(task -> partitions.add(task.taskId().partition())));
         List<ReadOnlyKeyValueStore<Object, Object>> stores = new ArrayList<>();
@@ -810,7 +822,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
      * @param fix the end of the timeout message
      */
     private void awaitPositions(String view, Map<TopicPartition, Long> target, long deadline,
-                                java.util.function.Supplier<String> what, String fix) {
+                                Supplier<String> what, String fix) {
         while (true) {
             requireOpen(view);
             InputOffsets.Local assigned = offsets.local();
