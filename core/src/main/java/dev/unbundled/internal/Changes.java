@@ -57,17 +57,18 @@ public final class Changes {
         return () -> new Processor<>() {
             private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
             private java.util.Set<String> inputTopics;
+            private Object store;
 
             @Override
             public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
                 this.context = context;
                 this.inputTopics = Changes.this.inputTopics.apply(view);
-                stores.register(view, context, storeName);
+                store = stores.register(view, context, storeName);
             }
 
             @Override
             public void close() {
-                stores.unregister(view, context);
+                stores.unregister(view, context, store);
             }
 
             @Override

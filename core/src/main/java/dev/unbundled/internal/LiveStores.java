@@ -25,15 +25,18 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 final class LiveStores {
     private final Map<String, Map<Integer, KeyValueStore<Object, ?>>> byView = new ConcurrentHashMap<>();
 
-    void register(String view, ProcessorContext<?, ?> context, String storeName) {
+    /** @return the registered store, to pass to {@link #unregister} */
+    Object register(String view, ProcessorContext<?, ?> context, String storeName) {
         KeyValueStore<Object, ?> store = context.getStateStore(storeName);
         byView.computeIfAbsent(view, v -> new ConcurrentHashMap<>()).put(context.taskId().partition(), store);
+        return store;
     }
 
-    void unregister(String view, ProcessorContext<?, ?> context) {
+    /** Unregisters a store, unless another task of the partition has registered its own since. */
+    void unregister(String view, ProcessorContext<?, ?> context, Object store) {
         Map<Integer, KeyValueStore<Object, ?>> stores = byView.get(view);
         if (stores != null) {
-            stores.remove(context.taskId().partition());
+            stores.remove(context.taskId().partition(), store);
         }
     }
 
