@@ -80,7 +80,7 @@ public final class ReadBenchmarks implements Scenario {
                         + settings.jmhInclude())
                 .param("store", storage.id())
                 .forks(settings.jmhForks())
-                .jvmArgs("-Xms1g", "-Xmx2g")
+                .jvmArgs("-Xms2g", "-Xmx2g", "-XX:+AlwaysPreTouch")
                 .jvmArgsAppend(forkArgs.toArray(String[]::new))
                 .warmupIterations(settings.jmhWarmups())
                 .warmupTime(TimeValue.milliseconds(settings.jmhIterationMillis()))
