@@ -63,8 +63,8 @@ public final class HandWritten {
         Map<String, Object> settings = new TreeMap<>();
         // no record cache: every update reaches the store (and the reader) at once, as in Unbundled
         settings.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
-        // a source table is restored from its own topic, with no changelog copy, as in Unbundled
-        settings.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+        // no topology optimisation (Kafka Streams' default): a source table keeps a changelog, as in Unbundled
+        settings.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
         // internal stores (the foreign-key join's subscriptions) in memory too, as in Unbundled
         settings.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG,
                 BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class.getName());
@@ -146,8 +146,6 @@ public final class HandWritten {
     }
 
     private static Topology build(StreamsBuilder builder) {
-        Properties optimisations = new Properties();
-        optimisations.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
-        return builder.build(optimisations);
+        return builder.build();
     }
 }

@@ -30,8 +30,10 @@ public final class StreamsDefaults {
     public static Properties topologyConfig(StoreRouting routing) {
         Properties config = new Properties();
         config.put(StoreRouting.CONFIG, routing);
-        // a source table's store is restored from its own topic: no changelog copy of every input
-        config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
+        // Not reuse.ktable.source.topics: restoring a source table from its own topic copies every record's
+        // bytes into the store unread, so a record that went to the dead-letter topic when it arrived would
+        // come back as an unreadable row after the next restart. The changelog holds only what was applied.
+        config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
         // the compiler chooses each named store's type; stores Kafka Streams creates on its own get the default's
         config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, routing.defaultStore().suppliers().getClass());
         // a generated name would change when views are added, and state would silently not be found again
