@@ -17,10 +17,10 @@ import org.apache.kafka.common.TopicPartition;
  * }</pre>
  *
  * <p>Immutable; tokens combine with {@link #and(Freshness)}. A view counts a position as processed once
- * the record at that offset has gone through the view's source (or to its dead-letter topic). For a
- * view with a foreign-key join, a re-key or a stream aggregation the record then still crosses a
- * repartition topic, so a freshness read of such a view is a lower bound, not a guarantee; views read
- * straight from a topic, filtered, mapped or joined on the same key are exact.
+ * the record at that offset has gone through the view's source (or to its dead-letter topic) and, for a
+ * view with a foreign-key join, a re-key or an aggregation, once what it led to has crossed the view's
+ * internal topics too: the wait asks the tasks to commit, so such a read costs a commit and a few
+ * milliseconds more than one of a view read straight from a topic.
  */
 public final class Freshness {
     private static final Freshness ANY = new Freshness(Map.of());

@@ -302,7 +302,10 @@ public interface ReadOnlyView<K, V> {
      * }</pre>
      *
      * <p>A filtered view may report a delete for a key it did not hold (Kafka Streams forwards the record
-     * that no longer matches as a delete).
+     * that no longer matches as a delete). Once means once per time Kafka Streams applies the change: after
+     * a crash, or when a task moves to this instance, records since the last commit are processed again
+     * and their changes delivered again (with {@code exactly_once_v2} too, since changes are delivered
+     * before the transaction commits), so a listener should be idempotent, as cache invalidation is.
      *
      * @param listener receives each change after it is applied
      * @param capacity how many changes may wait for the listener, at least 1
@@ -319,9 +322,8 @@ public interface ReadOnlyView<K, V> {
     /**
      * Waits until the view answers reads and has caught up with its input topics: every input partition
      * this instance processes has been processed up to the end offset it had when this method was
-     * called. For a view with a repartition step (a foreign-key join, a re-key, a stream aggregation)
-     * caught up means processed at the source, a lower bound: the last records may still be crossing the
-     * repartition topic when this returns.
+     * called, and for a view with a repartition step (a foreign-key join, a re-key, an aggregation)
+     * everything those records led to has crossed the internal topics into the view.
      *
      * <pre>{@code
      * long rows = view.awaitReady(Duration.ofSeconds(30)).approximateCount();

@@ -2,6 +2,7 @@ package dev.unbundled;
 
 import java.time.Instant;
 import java.util.Collections;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -28,12 +29,15 @@ import org.apache.kafka.common.TopicPartition;
  * @param lag for each input partition this instance processes, the end offset minus the offset
  *     processed (records not yet in the view); empty while the instance has no partitions or the end
  *     offsets cannot be read. Processed means gone through the view's source: for a view with a
- *     repartition step (a foreign-key join, a re-key, a stream aggregation) it is a lower bound
+ *     repartition step (a foreign-key join, a re-key, an aggregation) records still crossing its internal
+ *     topics are not counted ({@link ReadOnlyView#awaitReady} waits for them)
  * @param totalLag the sum of {@code lag}
  * @param lastUpdate when this instance last applied a record of the view's input topics, if ever
+ * @param restoring while the view's stores are being restored ({@link State#RESTORING}), how far that
+ *     has come; empty otherwise
  */
 public record ViewStatus(String view, State state, long restoredRecords, Map<TopicPartition, Long> lag,
-                         long totalLag, Optional<Instant> lastUpdate) {
+                         long totalLag, Optional<Instant> lastUpdate, Optional<Restoring> restoring) {
 
     /** The states a view moves through during its life. */
     public enum State {
@@ -58,6 +62,7 @@ public record ViewStatus(String view, State state, long restoredRecords, Map<Top
      * @param lag records not yet processed, per input partition
      * @param totalLag the sum of {@code lag}
      * @param lastUpdate when a record was last applied
+     * @param restoring how far a restore of the view's stores has come, while there is one
      * @throws NullPointerException if an argument is null
      * @throws IllegalArgumentException if a lag is negative
      */
@@ -66,6 +71,7 @@ public record ViewStatus(String view, State state, long restoredRecords, Map<Top
         Objects.requireNonNull(state, "state");
         Objects.requireNonNull(lag, "lag");
         Objects.requireNonNull(lastUpdate, "lastUpdate");
+        Objects.requireNonNull(restoring, "restoring");
         Map<TopicPartition, Long> sorted = new TreeMap<>((one, other) -> {
             int byTopic = one.topic().compareTo(other.topic());
             return byTopic != 0 ? byTopic : Integer.compare(one.partition(), other.partition());
@@ -77,6 +83,21 @@ public record ViewStatus(String view, State state, long restoredRecords, Map<Top
             sorted.put(partition, records);
         });
         lag = Collections.unmodifiableMap(sorted);
+    }
+
+    /**
+     * A status with no restore under way.
+     *
+     * @param view the name of the view
+     * @param state the view's state
+     * @param restoredRecords records restored into the view's stores since start
+     * @param lag records not yet processed, per input partition
+     * @param totalLag the sum of {@code lag}
+     * @param lastUpdate when a record was last applied
+     */
+    public ViewStatus(String view, State state, long restoredRecords, Map<TopicPartition, Long> lag,
+                      long totalLag, Optional<Instant> lastUpdate) {
+        this(view, state, restoredRecords, lag, totalLag, lastUpdate, Optional.empty());
     }
 
     /**
@@ -93,5 +114,35 @@ public record ViewStatus(String view, State state, long restoredRecords, Map<Top
     /** @return true if the view answers reads */
     public boolean isReady() {
         return state == State.READY;
+    }
+
+    /**
+     * How far a restore of a view's stores has come: the records loaded so far and the records to load in
+     * all, over every store partition of the view being restored now.
+     *
+     * <pre>{@code
+     * view.status().restoring().ifPresent(r -> log.info("{} restored", r)); // "412 of 10,000 records"
+     * }</pre>
+     *
+     * @param restored the records loaded so far
+     * @param total the records to load, as the changelogs' offsets say (compacted logs may hold fewer)
+     */
+    public record Restoring(long restored, long total) {
+        /**
+         * @param restored the records loaded so far
+         * @param total the records to load
+         * @throws IllegalArgumentException if either is negative
+         */
+        public Restoring {
+            if (restored < 0 || total < 0) {
+                throw new IllegalArgumentException("restored and total must not be negative: " + restored
+                        + " of " + total);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%,d of %,d records", restored, total);
+        }
     }
 }

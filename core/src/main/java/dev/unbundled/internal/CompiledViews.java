@@ -2,6 +2,7 @@ package dev.unbundled.internal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -13,14 +14,16 @@ import org.apache.kafka.streams.Topology;
  * @param storeNames the store each view reads from, by view name
  * @param historyStores the versioned store of each view that keeps history, by view name
  * @param viewsByTopic the views that read each input topic
- * @param sourceNodes the input topic of each source processor, by processor name
+ * @param internalTopics the internal topics each view's records cross on their way to its store
+ *     (repartition and foreign-key join topics), by view name, without the application id prefix
  * @param positions how far each input partition has been processed
  * @param changes the change taps of the views, for subscriptions
  */
 public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object, Object>> definitions,
                             Map<String, String> storeNames, Map<String, String> historyStores,
                             Map<String, List<String>> viewsByTopic,
-                            Map<String, String> sourceNodes, Positions positions,
+                            Map<String, Set<String>> internalTopics,
+                            Positions positions,
                             Changes changes) {
 
     /**
@@ -66,6 +69,15 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
             }
         });
         return topics;
+    }
+
+    /**
+     * @param view a view's name
+     * @return the internal topics between the view's inputs and its store, without the application id
+     *     prefix; empty for a view that does not re-partition
+     */
+    public Set<String> internalTopics(String view) {
+        return internalTopics.getOrDefault(view, Set.of());
     }
 
     /**

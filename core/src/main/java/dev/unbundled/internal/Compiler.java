@@ -9,21 +9,29 @@ import dev.unbundled.internal.Plan.AggregateKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyConfig;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.Grouped;
@@ -53,7 +61,7 @@ public final class Compiler {
     private final Map<String, String> historyStores = new LinkedHashMap<>();
     private final Changes changes = new Changes();
     /** Same-key joins that must keep their result in a named store; compared by identity, as plans are values. */
-    private final Set<Plan> keptJoins = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    private final Set<Plan> keptJoins = Collections.newSetFromMap(new IdentityHashMap<>());
 
     private Compiler(Properties config) {
         // the builder must see the config: explicit-naming enforcement and the store type are read from it
@@ -119,23 +127,39 @@ public final class Compiler {
         }
         Topology topology = builder.build(config);
         Positions positions = new Positions();
-        topics.forEach((name, use) -> {
-            if (use.globalView == null) {
-                // added after build, so it is the source's last child: it sees a record once the views have
-                topology.addProcessor(use.sourceName() + ".position", positions.tracker(name), use.sourceName());
+        Map<String, Set<String>> internalTopics = new TreeMap<>();
+        for (TopologyDescription.Subtopology subtopology : topology.describe().subtopologies()) {
+            for (TopologyDescription.Node node : subtopology.nodes()) {
+                if (node instanceof TopologyDescription.Source source) {
+                    // added after build, so it is the source's last child: it sees a record once the views have
+                    topology.addProcessor(source.name() + ".position", positions.tracker(), source.name());
+                    internalTopicsOf(source, all.keySet(), internalTopics);
+                }
             }
-        });
+        }
         Map<String, List<String>> viewsByTopic = new LinkedHashMap<>();
-        Map<String, String> sourceNodes = new LinkedHashMap<>();
-        topics.forEach((name, use) -> {
-            viewsByTopic.put(name, List.copyOf(use.views));
-            sourceNodes.put(use.sourceName(), name);
-        });
+        topics.forEach((name, use) -> viewsByTopic.put(name, List.copyOf(use.views)));
         CompiledViews compiled = new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames),
-                Map.copyOf(historyStores), viewsByTopic, sourceNodes, positions, changes);
-        Map<String, java.util.Set<String>> inputs = new java.util.concurrent.ConcurrentHashMap<>();
+                Map.copyOf(historyStores), viewsByTopic, Map.copyOf(internalTopics), positions, changes);
+        Map<String, Set<String>> inputs = new ConcurrentHashMap<>();
         changes.inputTopics(view -> inputs.computeIfAbsent(view, compiled::inputTopics));
         return compiled;
+    }
+
+    /**
+     * Files the internal topics a source reads (repartition and foreign-key join topics) under the view
+     * they belong to: their names start with the view's, as every name the compiler gives does.
+     */
+    private void internalTopicsOf(TopologyDescription.Source source, Set<String> views,
+                                  Map<String, Set<String>> internalTopics) {
+        for (String topic : source.topicSet()) {
+            if (topics.containsKey(topic)) {
+                continue;
+            }
+            views.stream().filter(view -> topic.startsWith(view + "."))
+                    .max(Comparator.comparingInt(String::length))
+                    .ifPresent(view -> internalTopics.computeIfAbsent(view, v -> new TreeSet<>()).add(topic));
+        }
     }
 
     private void register(DefinitionImpl<Object, Object> definition, Map<String, DefinitionImpl<Object, Object>> all,
@@ -333,7 +357,6 @@ public final class Compiler {
         KTable<Object, Object> left = table(join.left(), names, null);
         KTable<Object, Object> right = table(join.right(), names, null);
         String name = names.next(join);
-        // a foreign-key join keeps its result in a store whether asked to or not; name it, or Kafka Streams will
         // a foreign-key join keeps its result in a store whether asked to or not, and so does a same-key join
         // under a step that needs its old values (a grouping, a re-key, another join): name it, or Kafka Streams will
         boolean stored = join.foreignKey() != null || keptJoins.contains(join);
@@ -367,7 +390,7 @@ public final class Compiler {
         Plan parentPlan = rekey.parent();
         KTable<Object, Object> parent = table(parentPlan, names, null);
         String name = names.next(rekey);
-        org.apache.kafka.common.serialization.Serializer<Object> oldKeys = parentPlan.keySerde().serializer();
+        Serializer<Object> oldKeys = parentPlan.keySerde().serializer();
         Serde<Object> tagged = erase(Aggregates.taggedSerde(parentPlan.valueSerde()));
         Serde<Object> candidates = erase(Aggregates.candidatesSerde(parentPlan.valueSerde()));
         return parent

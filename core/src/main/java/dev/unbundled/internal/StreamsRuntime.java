@@ -11,6 +11,8 @@ import dev.unbundled.ViewRuntime;
 import dev.unbundled.ViewStatus;
 import dev.unbundled.ViewStore;
 import dev.unbundled.ViewStatus.State;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +36,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
@@ -84,6 +87,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long COMMIT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final String applicationId;
     private final CompiledViews views;
@@ -93,7 +97,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final KafkaProducer<byte[], byte[]> globalDeadLetters;
     private final Map<String, ReadOnlyView<?, ?>> readers = new ConcurrentHashMap<>();
     private final Map<String, ReadOnlyKeyValueStore<Object, Object>> stores = new ConcurrentHashMap<>();
-    private final Set<String> restoring = ConcurrentHashMap.newKeySet();
+    /** What each store partition being restored has loaded and has to load, by store name and partition. */
+    private final Map<String, Map<TopicPartition, Restore>> restoring = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> restored = new ConcurrentHashMap<>();
     private final StoreRouting routing;
     private final Positions positions;
@@ -147,40 +152,73 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         config.put(StreamsDefaults.RUNTIME_ID, applicationId + "-" + UUID.randomUUID());
         config.putAll(StreamsDefaults.topologyConfig(routing));
         CompiledViews views = Compiler.compile(definitions, config);
-        KafkaProducer<byte[], byte[]> globalDeadLetters = views.globalTopics().isEmpty() ? null
-                : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views,
-                globalDeadLetters == null ? letter -> { } : globalDeadLetters::send);
-        config.putAll(StreamsDefaults.streamsConfig(applicationId, deadLetters, routing));
-        prepareTopics(bootstrapServers, views, deadLetters);
-        LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
-
-        String instance = "local";
-        LocalQueries queries = new LocalQueries();
-        if (advertised != null) {
-            try {
-                int port = advertised.transport().serve(new java.net.InetSocketAddress(advertised.port()), queries);
-                instance = advertised.host() + ":" + port;
-            } catch (java.io.IOException e) {
-                advertised.transport().close();
-                throw new ViewException(views.definitions().keySet().iterator().next(), "Runtime '" + applicationId
-                        + "' cannot serve reads on port " + advertised.port() + ": " + e.getMessage()
-                        + "; choose a free port, or 0 for any", e);
+        String firstView = views.definitions().keySet().iterator().next();
+        // everything opened here is closed again if a later step fails, so a failed start leaks no port or thread
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            KafkaProducer<byte[], byte[]> globalDeadLetters = views.globalTopics().isEmpty() ? null
+                    : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            if (globalDeadLetters != null) {
+                opened.add(globalDeadLetters);
             }
-            config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
+            DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views,
+                    globalDeadLetters == null ? letter -> { } : letter -> sendGlobalDeadLetter(globalDeadLetters, letter));
+            config.putAll(StreamsDefaults.streamsConfig(applicationId, deadLetters, routing));
+            prepareTopics(bootstrapServers, views, deadLetters);
+            LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
+
+            String instance = "local";
+            LocalQueries queries = new LocalQueries();
+            if (advertised != null) {
+                opened.add(advertised.transport());
+                try {
+                    int port = advertised.transport().serve(new InetSocketAddress(advertised.port()), queries);
+                    instance = advertised.host() + ":" + port;
+                } catch (IOException e) {
+                    throw new ViewException(firstView, "Runtime '" + applicationId + "' cannot serve reads on port "
+                            + advertised.port() + ": " + e.getMessage() + "; choose a free port, or 0 for any", e);
+                }
+                config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
+            }
+            KafkaStreams streams = new KafkaStreams(views.topology(), config);
+            opened.add(streams);
+            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag"));
+            opened.add(admin);
+            StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams,
+                    globalDeadLetters, admin, advertised, instance);
+            queries.runtime = runtime;
+            streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
+            streams.setUncaughtExceptionHandler(runtime::onFailure);
+            streams.setGlobalStateRestoreListener(runtime.restoreListener());
+            streams.start();
+            return runtime;
+        } catch (RuntimeException | Error e) {
+            for (int i = opened.size() - 1; i >= 0; i--) {
+                try {
+                    opened.get(i).close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw e;
         }
-        KafkaStreams streams = new KafkaStreams(views.topology(), config);
-        StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams, globalDeadLetters,
-                Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                        AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag")), advertised, instance);
-        queries.runtime = runtime;
-        streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
-        streams.setUncaughtExceptionHandler(runtime::onFailure);
-        streams.setGlobalStateRestoreListener(runtime.restoreListener());
-        streams.start();
-        return runtime;
+    }
+
+    /**
+     * Sends a global view's dead letter: Kafka Streams' global thread cannot. A send that fails is logged,
+     * so that a dead letter is never lost without a trace.
+     */
+    private static void sendGlobalDeadLetter(KafkaProducer<byte[], byte[]> producer,
+                                             ProducerRecord<byte[], byte[]> letter) {
+        producer.send(letter, (metadata, failure) -> {
+            if (failure != null) {
+                LOG.error("Could not write a dead letter to {} (the record is still in its source topic, at the"
+                        + " coordinates in the letter's headers {}): {}", letter.topic(), letter.headers(), failure.toString());
+            }
+        });
     }
 
     private static void prepareTopics(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters) {
@@ -731,7 +769,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             lag.clear();
         }
         long total = lag.values().stream().mapToLong(Long::longValue).sum();
-        return new ViewStatus(view, state, restoredRecords, lag, total, lastUpdate);
+        return new ViewStatus(view, state, restoredRecords, lag, total, lastUpdate,
+                state == State.RESTORING ? restoring(view) : Optional.empty());
     }
 
     private State state(String view) {
@@ -740,18 +779,18 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         }
         return switch (streams.state()) {
             case CREATED -> State.STARTING;
-            case REBALANCING -> State.REBALANCING;
-            case RUNNING -> restoring.contains(views.storeNames().get(view)) ? State.RESTORING : State.READY;
+            // Kafka Streams reports a rebalance until every task of a thread is restored
+            case REBALANCING -> restoring(view).isPresent() ? State.RESTORING : State.REBALANCING;
+            case RUNNING -> restoring(view).isPresent() ? State.RESTORING : State.READY;
             case PENDING_ERROR, ERROR -> State.ERROR;
             case PENDING_SHUTDOWN, NOT_RUNNING -> failure != null ? State.ERROR : State.CLOSED;
         };
     }
 
     private long restoredRecords(String view) {
-        String viewStore = views.storeNames().get(view);
         long sum = 0;
         for (Map.Entry<String, LongAdder> entry : restored.entrySet()) {
-            if (entry.getKey().equals(viewStore) || view.equals(routing.viewOf(entry.getKey()))) {
+            if (storeOfView(view, entry.getKey())) {
                 sum += entry.getValue().sum();
             }
         }
@@ -785,11 +824,12 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             }
             if (System.nanoTime() - deadline > 0) {
                 throw new ViewNotReadyException(view, status.state(), "View '" + view + "' is still "
-                        + status.state() + " after " + timeout + "; " + waitingFor(status.state()), null);
+                        + status.state() + status.restoring().map(r -> " (" + r + ")").orElse("") + " after "
+                        + timeout + "; " + waitingFor(status.state()), null);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
-        awaitPositions(view, target, deadline, () -> "View '" + view + "' has not caught up with its input topics after "
+        awaitApplied(view, target, deadline, () -> "View '" + view + "' has not caught up with its input topics after "
                 + timeout + "; still behind on ", "the end offsets at the call; the service is slower than its input or"
                 + " a stream thread is stuck: raise the timeout or num.stream.threads");
     }
@@ -804,14 +844,81 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     public void awaitFreshness(String view, Freshness freshness, Duration timeout) {
         requireOpen(view);
         views.requireReadsAll(view, freshness);
+        requireLocal(view, freshness);
         Map<TopicPartition, Long> target = new HashMap<>();
         freshness.offsets().forEach((partition, offset) -> target.put(partition, offset + 1));
         if (target.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
-        awaitPositions(view, target, deadline, () -> "View '" + view + "' has not processed " + freshness + " after "
+        awaitApplied(view, target, deadline, () -> "View '" + view + "' has not processed " + freshness + " after "
                 + timeout + "; still lacking ", "the written records; read without the token, or raise the timeout");
+    }
+
+    /**
+     * Waits until the input records up to the target, and everything they led to, are in the view's store.
+     * For a view that re-partitions, a processed input record may still be on its way through internal
+     * topics (a re-key, a grouping, both legs of a foreign-key join); so, pass after pass: the tasks that
+     * processed what was reached commit, which flushes what they sent; the internal topics' end offsets
+     * then cover it, and become the next target. A pass that finds no new records ends the wait; there are
+     * at most as many passes as hops, plus the one that finds nothing.
+     */
+    private void awaitApplied(String view, Map<TopicPartition, Long> target, long deadline,
+                              Supplier<String> what, String fix) {
+        awaitPositions(view, target, deadline, what, fix);
+        Set<String> internal = new TreeSet<>();
+        views.internalTopics(view).forEach(topic -> internal.add(applicationId + "-" + topic));
+        if (internal.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> partitions = offsets.allPartitions(view, internal);
+        Map<TopicPartition, Long> reached = target;
+        Map<TopicPartition, Long> previous = Map.of();
+        for (int pass = 0; pass <= internal.size(); pass++) {
+            awaitCommitted(view, reached, deadline, what, fix);
+            Map<TopicPartition, Long> ends = offsets.endOffsets(view, partitions, true);
+            if (ends.equals(previous)) {
+                return;
+            }
+            awaitPositions(view, ends, deadline, what, fix);
+            previous = ends;
+            reached = ends;
+        }
+    }
+
+    /**
+     * Waits until this instance's tasks have committed the records they processed up to the target, which
+     * flushes every record those sent on (Kafka Streams flushes its producer before it commits).
+     */
+    private void awaitCommitted(String view, Map<TopicPartition, Long> target, long deadline,
+                                Supplier<String> what, String fix) {
+        InputOffsets.Local assigned = offsets.local();
+        Map<TopicPartition, Long> processed = new HashMap<>();
+        target.forEach((partition, next) -> {
+            long applied = Math.min(next, positions.applied(partition));
+            if (applied > 0 && (assigned.alone() || assigned.partitions().contains(partition))) {
+                processed.put(partition, applied);
+            }
+        });
+        boolean requested = false;
+        while (true) {
+            Map<TopicPartition, Long> committed = offsets.committedNow(view);
+            processed.entrySet().removeIf(entry -> committed.getOrDefault(entry.getKey(), -1L) >= entry.getValue());
+            if (processed.isEmpty()) {
+                return;
+            }
+            if (!requested) {
+                positions.requestCommit();
+                requested = true;
+            }
+            requireOpen(view);
+            if (System.nanoTime() - deadline > 0) {
+                throw new ViewNotReadyException(view, state(view), what.get() + processed.keySet()
+                        + " (processed, not yet committed, so what they led to may not have been sent on) to reach "
+                        + fix, failure);
+            }
+            LockSupport.parkNanos(COMMIT_POLL_NANOS);
+        }
     }
 
     /**
@@ -863,8 +970,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             // Kafka Streams runs, but this store is not open on this instance yet (it is being assigned)
             state = State.RESTORING;
         }
-        return new ViewNotReadyException(view, state, "View '" + view + "' is " + state + " and cannot answer yet; "
-                + waitingFor(state), cause != null ? cause : failure);
+        String progress = state == State.RESTORING ? restoring(view).map(r -> " (" + r + ")").orElse("") : "";
+        return new ViewNotReadyException(view, state, "View '" + view + "' is " + state + progress
+                + " and cannot answer yet; " + waitingFor(state), cause != null ? cause : failure);
     }
 
     private String waitingFor(State state) {
@@ -918,26 +1026,82 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
+    /** One store partition's restore: how many records it has to load, and has loaded. */
+    private static final class Restore {
+        final long total;
+        final LongAdder loaded = new LongAdder();
+
+        Restore(long total) {
+            this.total = total;
+        }
+    }
+
+    /**
+     * @return what the view's stores being restored now have loaded and have to load, summed over their
+     *     partitions; empty if none is being restored
+     */
+    private Optional<ViewStatus.Restoring> restoring(String view) {
+        long loaded = 0;
+        long total = 0;
+        boolean any = false;
+        for (Map.Entry<String, Map<TopicPartition, Restore>> store : restoring.entrySet()) {
+            if (!storeOfView(view, store.getKey())) {
+                continue;
+            }
+            for (Restore restore : store.getValue().values()) {
+                any = true;
+                total += restore.total;
+                loaded += Math.min(restore.total, restore.loaded.sum());
+            }
+        }
+        return any ? Optional.of(new ViewStatus.Restoring(loaded, total)) : Optional.empty();
+    }
+
+    /**
+     * Whether a store holds rows of the view: its own store or history, a store of one of its steps (named
+     * after it), or the table of an input topic it reads, which views share.
+     */
+    private boolean storeOfView(String view, String store) {
+        if (store.equals(views.storeNames().get(view)) || view.equals(routing.viewOf(store))) {
+            return true;
+        }
+        return views.inputTopics(view).stream().anyMatch(topic -> store.equals(topic + ".table"));
+    }
+
     private StateRestoreListener restoreListener() {
         return new StateRestoreListener() {
             @Override
             public void onRestoreStart(TopicPartition partition, String store, long start, long end) {
-                restoring.add(store);
+                // Kafka Streams also starts, and at once ends, restores of changelog partitions with nothing to load
+                if (end > start) {
+                    restoring.computeIfAbsent(store, s -> new ConcurrentHashMap<>()).put(partition, new Restore(end - start));
+                }
             }
 
             @Override
             public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long count) {
                 restored.computeIfAbsent(store, s -> new LongAdder()).add(count);
+                Restore restore = restoring.getOrDefault(store, Map.of()).get(partition);
+                if (restore != null) {
+                    restore.loaded.add(count);
+                }
             }
 
             @Override
             public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-                restoring.remove(store);
+                restored(store, partition);
             }
 
             @Override
             public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
-                restoring.remove(store);
+                restored(store, partition);
+            }
+
+            private void restored(String store, TopicPartition partition) {
+                Map<TopicPartition, Restore> partitions = restoring.get(store);
+                if (partitions != null) {
+                    partitions.remove(partition);
+                }
             }
         };
     }

@@ -16,12 +16,14 @@ import dev.unbundled.ViewStatus;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.EmbeddedKafka;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -194,6 +196,48 @@ class ViewRuntimeIntegrationTest {
     }
 
     @Test
+    void status_whileRestoring_saysRestoringWithProgress_readsAreRefusedNamingIt() {
+        int records = 2_000;
+        for (int i = 0; i < records; i++) {
+            producer.send(new ProducerRecord<>(products.name(), 0, bytes("p-" + i), bytes("{\"name\":\"n-" + i + "\"}")));
+        }
+        producer.flush();
+        ViewDefinition<String, Product> catalogue = View.from(products).materialize("catalogue");
+        // one record per changelog batch, so that the next start restores one batch per fetch
+        ViewRuntime first = start(ViewRuntime.builder().property("producer.batch.size", 1), catalogue);
+        ReadOnlyView<String, Product> filled = first.view(catalogue).awaitReady(PATIENCE);
+        await().atMost(PATIENCE).until(() -> filled.approximateCount() == records);
+        first.close();
+
+        ViewRuntime second = start(ViewRuntime.builder().property("restore.consumer.fetch.max.bytes", 1)
+                .property("restore.consumer.max.partition.fetch.bytes", 1), catalogue);
+        ReadOnlyView<String, Product> view = second.view(catalogue);
+        List<ViewStatus> restoring = new CopyOnWriteArrayList<>();
+        List<ViewNotReadyException> refused = new CopyOnWriteArrayList<>();
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(1)).until(() -> {
+            ViewStatus status = view.status();
+            if (status.state() == ViewStatus.State.RESTORING) {
+                restoring.add(status);
+                try {
+                    view.get("p-1");
+                } catch (ViewNotReadyException e) {
+                    refused.add(e);
+                }
+            }
+            return status.isReady();
+        });
+
+        assertThat(restoring).isNotEmpty().allSatisfy(status -> assertThat(status.restoring()).hasValueSatisfying(
+                progress -> assertThat(progress.restored()).isBetween(0L, progress.total())));
+        assertThat(restoring).anySatisfy(status -> assertThat(status.restoring().orElseThrow().restored())
+                .isLessThan(records));
+        assertThat(refused).isNotEmpty().allSatisfy(e -> assertThat(e.getMessage())
+                .contains("'catalogue' is RESTORING (").contains(" of 2,000 records)"));
+        assertThat(view.get("p-1")).contains(new Product("n-1"));
+        assertThat(view.status().restoring()).isEmpty();
+    }
+
+    @Test
     void scans_overThreePartitions_returnEveryRowOnceInKeyOrder() {
         ViewDefinition<String, Order> byId = View.from(orders).materialize("orders-by-id");
         ReadOnlyView<String, Order> view = start(byId).view(byId).awaitReady(PATIENCE);
@@ -244,6 +288,24 @@ class ViewRuntimeIntegrationTest {
     }
 
     @Test
+    void start_failsAfterTheQueryServerStarted_releasesItsPort() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        ViewDefinition<String, Order> byId = View.from(orders).materialize("orders-by-id");
+
+        assertThatThrownBy(() -> ViewRuntime.builder().applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir)
+                .advertise("localhost", port).property("num.stream.threads", "many").view(byId).start())
+                .hasMessageContaining("num.stream.threads");
+
+        try (ServerSocket again = new ServerSocket(port)) {
+            assertThat(again.getLocalPort()).isEqualTo(port);
+        }
+    }
+
+    @Test
     void get_beforeReady_answersOrRefusesWithViewNotReady_neverAStoreException() {
         for (int i = 0; i < 50; i++) {
             send(orders, "o-" + i, new Order("p-1", i));
@@ -269,7 +331,11 @@ class ViewRuntimeIntegrationTest {
     }
 
     private ViewRuntime start(ViewDefinition<?, ?> view) {
-        ViewRuntime runtime = ViewRuntime.builder()
+        return start(ViewRuntime.builder(), view);
+    }
+
+    private ViewRuntime start(ViewRuntime.Builder builder, ViewDefinition<?, ?> view) {
+        ViewRuntime runtime = builder
                 .applicationId(applicationId)
                 .bootstrapServers(KAFKA.kafka().bootstrapServers())
                 .stateDir(stateDir)
