@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The result of compiling views: the topology, the definitions it runs (including the global views
@@ -69,6 +70,15 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
             }
         });
         return topics;
+    }
+
+    /**
+     * @param view a view's name
+     * @param store the view's store, as Kafka Streams hands it out
+     * @return the store as the view's reads see it: for a view that keeps counted aggregates, their values
+     */
+    public ReadOnlyKeyValueStore<Object, Object> readable(String view, ReadOnlyKeyValueStore<Object, Object> store) {
+        return definition(view, "topology").storesCounted() ? Aggregates.uncounted(store) : store;
     }
 
     /**

@@ -259,7 +259,9 @@ public final class Compiler {
             view = table(plan, names, materialized(definition.name(), plan.keySerde(), plan.valueSerde()));
             storeNames.put(definition.name(), definition.name());
         }
-        KStream<Object, Object> updates = view.toStream(Named.as(definition.name() + ".changes-stream"));
+        KStream<Object, Object> stored = view.toStream(Named.as(definition.name() + ".changes-stream"));
+        KStream<Object, Object> updates = definition.storesCounted()
+                ? stored.mapValues(Aggregates::uncounted, Named.as(definition.name() + ".changes-values")) : stored;
         definition.history().ifPresent(history -> history(definition, updates, history.retention()));
         // the tap sees each update after the view's store (and history) has it; subscriptions hang off it
         String store = storeNames.get(definition.name());
@@ -413,10 +415,10 @@ public final class Compiler {
         var grouped = parent.groupBy((key, value) -> KeyValue.pair(aggregate.keyOf().apply(value), value),
                 Grouped.with(name + "-by", aggregate.keySerde(), parentPlan.valueSerde()));
         if (aggregate.kind() == AggregateKind.COUNT) {
-            Materialized<Object, Long, KeyValueStore<Bytes, byte[]>> store =
-                    erase(materialized(name, aggregate.keySerde(), erase(Serdes.Long())));
-            KTable<Object, Object> counts = erase(grouped.count(Named.as(name), store));
-            return counts.filter((key, count) -> (Long) count > 0, Named.as(name + "-non-empty"), orCarry(terminal, aggregate));
+            // a count that falls to zero turns into a delete, so one store holds the view's counts
+            return grouped.aggregate(() -> 0L, (key, row, count) -> (Long) count + 1,
+                    (key, row, count) -> (Long) count > 1 ? (Long) count - 1 : null, Named.as(name),
+                    terminal != null ? terminal : materialized(name, aggregate.keySerde(), erase(Serdes.Long())));
         }
         BiFunction<Object, Object, Object> adder = aggregate.adder();
         BiFunction<Object, Object, Object> subtractor = aggregate.subtractor();
@@ -424,12 +426,14 @@ public final class Compiler {
                 ? (agg, row) -> agg == null ? row : adder.apply(agg, row)
                 : (agg, row) -> adder.apply(agg == null ? aggregate.initializer().get() : agg, row);
         Serde<Object> counted = erase(Aggregates.countedSerde(aggregate.valueSerde()));
-        return grouped.aggregate(() -> Counted.EMPTY,
-                        (key, row, agg) -> ((Counted) agg).add(row, start),
-                        (key, row, agg) -> ((Counted) agg).remove(row, subtractor),
-                        Named.as(name), materialized(name, aggregate.keySerde(), counted))
-                .filter((key, agg) -> ((Counted) agg).count() > 0, Named.as(name + "-non-empty"))
-                .mapValues(agg -> ((Counted) agg).value(), Named.as(name + "-value"), orCarry(terminal, aggregate));
+        // a group's last row leaving turns into a delete; as the view itself, the store of counted aggregates
+        // is the view's store (its reads unwrap them), so that every update is stored and logged once
+        KTable<Object, Object> aggregates = grouped.aggregate(() -> Counted.EMPTY,
+                (key, row, agg) -> ((Counted) agg).add(row, start),
+                (key, row, agg) -> ((Counted) agg).remove(row, subtractor),
+                Named.as(name), materialized(terminal != null ? names.view() : name, aggregate.keySerde(), counted));
+        return terminal != null ? aggregates
+                : aggregates.mapValues(agg -> ((Counted) agg).value(), Named.as(name + "-value"), orCarry(null, aggregate));
     }
 
     private KTable<Object, Object> aggregateStream(Aggregate aggregate, Names names,
@@ -505,6 +509,10 @@ public final class Compiler {
 
         Names(String view) {
             this.view = view;
+        }
+
+        String view() {
+            return view;
         }
 
         String next(Plan step) {

@@ -98,6 +98,15 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
         return isGlobal;
     }
 
+    /**
+     * @return whether the view's store keeps counted aggregates rather than the view's values: the view is
+     *     a table aggregation ({@code reduce} or {@code aggregate}), whose groups know their row count
+     */
+    public boolean storesCounted() {
+        return plan instanceof Plan.Aggregate aggregate && aggregate.parent().isTable()
+                && aggregate.kind() != Plan.AggregateKind.COUNT;
+    }
+
     @Override
     public ViewDefinition<K, V> global() {
         if (!(plan instanceof Plan.Source source) || !source.isTable()) {

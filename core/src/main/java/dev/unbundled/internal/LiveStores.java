@@ -111,7 +111,7 @@ final class LiveStores {
     }
 
     private static Object unwrap(Object value) {
-        return value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value;
+        return Aggregates.uncounted(value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value);
     }
 
     /** An iterator of a running store, values without their timestamps. */

@@ -297,7 +297,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                     .fromNameAndType(views.storeNames().get(view), QueryableStoreTypes.<Object, Object>keyValueStore())
                     .withPartition(partition);
             try {
-                return streams.store(standby ? query.enableStaleStores() : query);
+                return views.readable(view, streams.store(standby ? query.enableStaleStores() : query));
             } catch (StreamsException e) {
                 throw notReady(view, e);
             }
@@ -594,8 +594,8 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             return store;
         }
         try {
-            store = streams.store(StoreQueryParameters.fromNameAndType(views.storeNames().get(view),
-                    QueryableStoreTypes.keyValueStore()));
+            store = views.readable(view, streams.store(StoreQueryParameters.fromNameAndType(views.storeNames().get(view),
+                    QueryableStoreTypes.keyValueStore())));
         } catch (StreamsException e) {
             throw notReady(view, e);
         }
@@ -684,7 +684,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                 ReadOnlyKeyValueStore<Object, Object> store = streams.store(StoreQueryParameters
                         .fromNameAndType(storeName, QueryableStoreTypes.keyValueStore()).withPartition(partition));
                 store.approximateNumEntries();
-                stores.add(store);
+                stores.add(views.readable(view, store));
             } catch (InvalidStateStorePartitionException e) {
                 // a task of another sub-topology has this partition; the view's store does not
             } catch (StreamsException e) {

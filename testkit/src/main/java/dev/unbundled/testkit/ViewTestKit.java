@@ -268,7 +268,7 @@ public final class ViewTestKit implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("View '" + view + "' belongs to a closed ViewTestKit; create a new one");
             }
-            return new UntimestampedStore(driver.getTimestampedKeyValueStore(views.storeNames().get(view)));
+            return views.readable(view, new UntimestampedStore(driver.getTimestampedKeyValueStore(views.storeNames().get(view))));
         }
 
         @Override
