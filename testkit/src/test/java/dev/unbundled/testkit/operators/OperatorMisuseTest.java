@@ -321,6 +321,92 @@ class OperatorMisuseTest {
     }
 
     @Test
+    void materialize_joinUnderJoinWithoutSerde_throwsIllegalStateNamingViewStepsAndFix() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .leftJoin(SHIPMENTS_VIEW, (Tracking tracking, Shipment shipment) -> tracking.carrier())
+                .materialize("carriers", Serdes.String()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'carriers'")
+                .hasMessageContaining("result of join()")
+                .hasMessageContaining("left-join()")
+                .hasMessageContaining("withValueSerde(serde) right after join()");
+    }
+
+    @Test
+    void materialize_joinAsOtherSideOfJoinWithoutSerde_throwsIllegalStateNamingView() {
+        View<String, String> carriers = SHIPMENTS_VIEW.join(SHIPMENTS_VIEW, (Shipment a, Shipment b) -> a.carrier());
+
+        assertThatThrownBy(() -> ORDERS_VIEW.join(carriers, (Order order, String carrier) -> carrier)
+                .materialize("order-carriers", Serdes.String()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'order-carriers'")
+                .hasMessageContaining("result of join()");
+    }
+
+    @Test
+    void materialize_joinUnderGroupByThroughMapValuesWithoutSerde_throwsIllegalStateNamingGrouping() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .mapValues(Tracking::carrier, Serdes.String())
+                .groupBy(carrier -> carrier, Serdes.String())
+                .count()
+                .materialize("orders-per-carrier"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'orders-per-carrier'")
+                .hasMessageContaining("because count() reads its old values")
+                .hasMessageContaining("right after join()");
+    }
+
+    @Test
+    void materialize_joinUnderRekeyThroughFilterWithoutSerde_throwsIllegalStateNamingRekey() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .filter((id, tracking) -> tracking.quantity() > 0)
+                .mapValues(Tracking::carrier, Serdes.String())
+                .rekey(carrier -> carrier, Serdes.String())
+                .materialize("by-carrier"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'by-carrier'")
+                .hasMessageContaining("because rekey() reads its old values");
+    }
+
+    @Test
+    void materialize_fkJoinUnderMapValuesWithoutSerde_throwsIllegalStateNamingFkJoin() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(PRODUCTS_VIEW, PRODUCT_ID, NOTE)
+                .mapValues(OrderNote::product, Serdes.String())
+                .materialize("product-names"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'product-names'")
+                .hasMessageContaining("result of fk-join() in a store")
+                .hasMessageContaining("withValueSerde(serde) right after fk-join()");
+    }
+
+    @Test
+    void materialize_fkJoinIntoMapValuesWithoutSerde_throwsIllegalStateNamingOtherSide() {
+        View<String, String> productNames = PRODUCTS_VIEW.mapValues(Product::name);
+
+        assertThatThrownBy(() -> ORDERS_VIEW.join(productNames, PRODUCT_ID, (Order order, String name) -> name)
+                .materialize("order-product-names", Serdes.String()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'order-product-names'")
+                .hasMessageContaining("fk-join() ships the values of the other view's map-values()")
+                .hasMessageContaining("on the view passed to fk-join()");
+    }
+
+    @Test
+    void materialize_joinUnderJoinWithValueSerde_isAccepted() {
+        assertThatCode(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .withValueSerde(Json.serde(Tracking.class))
+                .leftJoin(SHIPMENTS_VIEW, (Tracking tracking, Shipment shipment) -> tracking.carrier())
+                .materialize("carriers", Serdes.String()))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void materialize_joinAsLastStepWithoutJoinSerde_isAccepted() {
+        assertThatCode(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING).materialize("tracking", Json.serde(Tracking.class)))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void materialize_mapValuesWithoutSerdeThenWithValueSerde_isAccepted() {
         assertThatCode(() -> ORDERS_VIEW.mapValues(QUANTITY).withValueSerde(Serdes.Integer()).materialize("quantities"))
                 .doesNotThrowAnyException();
