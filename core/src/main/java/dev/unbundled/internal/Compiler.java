@@ -333,7 +333,6 @@ public final class Compiler {
         KTable<Object, Object> left = table(join.left(), names, null);
         KTable<Object, Object> right = table(join.right(), names, null);
         String name = names.next(join);
-        // a foreign-key join keeps its result in a store whether asked to or not; name it, or Kafka Streams will
         // a foreign-key join keeps its result in a store whether asked to or not, and so does a same-key join
         // under a step that needs its old values (a grouping, a re-key, another join): name it, or Kafka Streams will
         boolean stored = join.foreignKey() != null || keptJoins.contains(join);
