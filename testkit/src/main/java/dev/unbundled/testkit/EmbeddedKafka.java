@@ -56,6 +56,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the shutdown hook leaves the broker to its owner's own shutdown hook to close. */
+    private static final Duration OWNER_CLOSE_GRACE = Duration.ofSeconds(10);
     // What makes the broker embeddable: changing these would leave it unreachable or unformatted.
     private static final Set<String> RESERVED_CONFIGS = Set.of(
             "process.roles", "node.id", "broker.id", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
@@ -74,9 +76,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.admin = admin;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
-        // A demo stopped with Ctrl+C never reaches close(); without the hook its data directory
+        // A demo stopped with Ctrl+C may never reach close(); without the hook its data directory
         // would be left behind in the temp folder.
-        this.shutdownHook = new Thread(this::close, "embedded-kafka-shutdown-" + bootstrapServers);
+        this.shutdownHook = new Thread(() -> closeAtExit(OWNER_CLOSE_GRACE), "embedded-kafka-shutdown-" + bootstrapServers);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -304,6 +306,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         closed = true;
+        notifyAll();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException jvmShuttingDown) {
@@ -322,6 +325,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (shutdownFailure != null) {
             throw new IllegalStateException(this + " did not shut down cleanly", shutdownFailure);
         }
+    }
+
+    /**
+     * Closes the broker when the JVM exits. The JVM runs every shutdown hook at once, so an application
+     * whose own hook closes its clients (a Kafka Streams runtime leaving its group) and then this broker
+     * would lose the broker in the middle: this waits up to {@code grace} for that {@link #close()}
+     * first, and closes the broker itself only if no one has.
+     */
+    synchronized void closeAtExit(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
     }
 
     /**
