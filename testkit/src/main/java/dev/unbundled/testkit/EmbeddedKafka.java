@@ -112,6 +112,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @param brokerOverrides broker configuration entries, for example {@code num.partitions}
      * @return a running broker; close it when done
+     * @throws NullPointerException     if {@code brokerOverrides} is null
      * @throws IllegalArgumentException if an override is invalid or names a listener, quorum, node id
      *                                  or directory setting
      * @throws IllegalStateException    if the broker fails to start or does not answer within 30 seconds
@@ -152,6 +153,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @param name       topic name
      * @param partitions number of partitions, at least 1
+     * @throws NullPointerException     if {@code name} is null
      * @throws IllegalArgumentException if {@code partitions} is less than 1
      * @throws IllegalStateException    if the topic exists with another number of partitions, the broker
      *                                  rejects the request or this broker is closed
@@ -171,6 +173,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @param partitions number of partitions of each topic, at least 1
      * @param names      topic names
+     * @throws NullPointerException     if {@code names} or one of them is null
      * @throws IllegalArgumentException if {@code partitions} is less than 1
      * @throws IllegalStateException    if a topic exists with another number of partitions, the broker
      *                                  rejects the request or this broker is closed
@@ -179,6 +182,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
         }
+        Objects.requireNonNull(names, "names");
         Set<String> topics = new LinkedHashSet<>();
         for (String name : names) {
             topics.add(Objects.requireNonNull(name, "topic name"));
@@ -279,6 +283,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param groupId consumer group id
      * @return consumer configuration with {@code bootstrap.servers}, {@code group.id} and
      *         {@code auto.offset.reset=earliest}
+     * @throws NullPointerException if {@code groupId} is null
      */
     public Map<String, Object> consumerConfig(String groupId) {
         Objects.requireNonNull(groupId, "groupId");

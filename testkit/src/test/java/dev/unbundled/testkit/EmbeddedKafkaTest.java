@@ -147,6 +147,24 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void publicMethods_nullArguments_throwNullPointerNamingThem() {
+        assertThatThrownBy(() -> EmbeddedKafka.start(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("brokerOverrides");
+        assertThatThrownBy(() -> new EmbeddedKafkaExtension(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("brokerOverrides");
+        try (EmbeddedKafka kafka = timed("start", EmbeddedKafka::start)) {
+            assertThatThrownBy(() -> kafka.createTopic(null, 1)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("topic name");
+            assertThatThrownBy(() -> kafka.createTopics(1, (String[]) null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("names");
+            assertThatThrownBy(() -> kafka.createTopics(1, "orders", null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("topic name");
+            assertThatThrownBy(() -> kafka.consumerConfig(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("groupId");
+        }
+    }
+
+    @Test
     void start_twoBrokersAtOnce_getDifferentPorts() throws Exception {
         try (EmbeddedKafka first = timed("start", EmbeddedKafka::start);
              EmbeddedKafka second = timed("start", EmbeddedKafka::start)) {

@@ -19,6 +19,7 @@ import dev.unbundled.Topic;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewRuntime;
+import dev.unbundled.ViewStore;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.ViewAssertions;
 import dev.unbundled.testkit.ViewTestKit;
@@ -162,7 +163,11 @@ class OperatorMisuseTest {
                 call("ViewRuntime.Builder.stateDir", "stateDir", () -> ViewRuntime.builder().stateDir(null)),
                 call("ViewRuntime.Builder.view", "definition", () -> ViewRuntime.builder().view(null)),
                 call("ViewRuntime.Builder.property", "key", () -> ViewRuntime.builder().property(null, "v")),
-                call("ViewRuntime.Builder.property", "value", () -> ViewRuntime.builder().property("k", null)));
+                call("ViewRuntime.Builder.property", "value", () -> ViewRuntime.builder().property("k", null)),
+                call("ViewRuntime.Builder.defaultStore", "store", () -> ViewRuntime.builder().defaultStore(null)),
+                call("ViewRuntime.Builder.advertise", "host", () -> ViewRuntime.builder().advertise(null, 7070)),
+                call("ViewRuntime.Builder.transport", "transport", () -> ViewRuntime.builder().transport(null)),
+                call("ViewDefinition.withStore", "store", () -> ORDERS_BY_ID.withStore(null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,6 +194,8 @@ class OperatorMisuseTest {
                 read("prefixScan(prefix, serializer)", "prefix", view -> view.prefixScan(null, strings)),
                 read("prefixScan(prefix, serializer)", "serializer",
                         view -> view.prefixScan("o-", (Serializer<String>) null)),
+                read("page(from, to, limit)", "from", view -> view.page(null, "o-9", 10)),
+                read("page(from, to, limit)", "to", view -> view.page("o-1", null, 10)),
                 read("awaitReady", "timeout", view -> view.awaitReady(null)));
     }
 
@@ -223,7 +230,12 @@ class OperatorMisuseTest {
                 kitCall("TestInput.delete(key, timestamp)", "key", kit -> kit.input(ORDERS).delete(null, Instant.EPOCH)),
                 kitCall("TestInput.delete(key, timestamp)", "timestamp", kit -> kit.input(ORDERS).delete("o-1", null)),
                 kitCall("ViewAssert.containsExactlyEntriesOf", "expected",
-                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsExactlyEntriesOf(null)));
+                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsExactlyEntriesOf(null)),
+                kitCall("ViewAssert.containsEntry", "key",
+                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsEntry(null, new Order("p-1", 1))),
+                kitCall("ViewAssert.containsKey", "key", kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsKey(null)),
+                kitCall("ViewAssert.doesNotContainKey", "key",
+                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).doesNotContainKey(null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -237,6 +249,20 @@ class OperatorMisuseTest {
     @Test
     void viewTestKitOf_nullDefinitions_throwsNullPointer() {
         assertThatThrownBy(() -> ViewTestKit.of((ViewDefinition<?, ?>[]) null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void viewTestKitOf_nullStore_throwsNullPointerNamingIt() {
+        assertThatThrownBy(() -> ViewTestKit.of((ViewStore) null, ORDERS_BY_ID))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("defaultStore");
+    }
+
+    @Test
+    void viewAssertionsAssertThat_nullView_failsOnTheFirstCheck() {
+        assertThatThrownBy(() -> ViewAssertions.assertThat((ReadOnlyView<String, Order>) null).containsKey("o-1"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expecting actual not to be null");
     }
 
     @Test
