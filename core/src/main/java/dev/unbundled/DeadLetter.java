@@ -1,6 +1,7 @@
 package dev.unbundled;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Objects;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -75,9 +76,40 @@ public record DeadLetter(String view, String sourceTopic, int sourcePartition, l
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Compares every field, the key and value by their bytes (a record would compare the arrays by identity).
+     *
+     * @param other the object to compare with
+     * @return true if {@code other} is a dead letter with the same fields and the same key and value bytes
+     */
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof DeadLetter that
+                && sourcePartition == that.sourcePartition
+                && sourceOffset == that.sourceOffset
+                && Objects.equals(view, that.view)
+                && Objects.equals(sourceTopic, that.sourceTopic)
+                && Objects.equals(exceptionClass, that.exceptionClass)
+                && Objects.equals(exceptionMessage, that.exceptionMessage)
+                && Arrays.equals(key, that.key)
+                && Arrays.equals(value, that.value);
+    }
+
+    /** @return a hash of every field, the key and value by their bytes */
+    @Override
+    public int hashCode() {
+        int hash = Objects.hash(view, sourceTopic, sourcePartition, sourceOffset, exceptionClass, exceptionMessage);
+        return 31 * (31 * hash + Arrays.hashCode(key)) + Arrays.hashCode(value);
+    }
+
+    /** @return where the record came from, why it failed and the sizes of its key and value, not their bytes */
     @Override
     public String toString() {
         return "DeadLetter[view=" + view + ", source=" + sourceTopic + "-" + sourcePartition + "@" + sourceOffset
-                + ", " + exceptionClass + ": " + exceptionMessage + "]";
+                + ", " + exceptionClass + ": " + exceptionMessage + ", key=" + size(key) + ", value=" + size(value) + "]";
+    }
+
+    private static String size(byte[] bytes) {
+        return bytes == null ? "null" : bytes.length + " bytes";
     }
 }

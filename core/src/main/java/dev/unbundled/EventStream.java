@@ -89,7 +89,8 @@ public final class EventStream<K, V> {
     }
 
     /**
-     * Groups the events by a key taken from their values, to be aggregated per group.
+     * Groups the events by a key taken from their values, to be aggregated per group. An event whose group
+     * key is null belongs to no group and is skipped (it is not dead-lettered).
      *
      * @param keyOf computes the group from a value
      * @param keySerde the serde of the group keys
@@ -104,7 +105,8 @@ public final class EventStream<K, V> {
     }
 
     /**
-     * A view of the latest event per key taken from the events' values.
+     * A view of the latest event per key taken from the events' values. An event whose key is null is
+     * skipped (it is not dead-lettered).
      *
      * @param keyOf computes the view's key from a value
      * @param keySerde the serde of the view's keys

@@ -43,7 +43,7 @@ public final class GroupedEvents<K, V> {
      * @return a view of each group's combined value
      * @throws NullPointerException if the reducer is null
      */
-    public View<K, V> reduce(BiFunction<V, V, V> reducer) {
+    public View<K, V> reduce(BiFunction<? super V, ? super V, ? extends V> reducer) {
         Objects.requireNonNull(reducer, "reducer");
         return aggregate(AggregateKind.REDUCE, null, reducer, parent.valueSerde());
     }
@@ -59,8 +59,8 @@ public final class GroupedEvents<K, V> {
      * @return a view of each group's aggregate
      * @throws NullPointerException if an argument is null
      */
-    public <VR> View<K, VR> aggregate(Supplier<VR> initializer, BiFunction<? super VR, ? super V, VR> adder,
-                                      Serde<VR> aggregateSerde) {
+    public <VR> View<K, VR> aggregate(Supplier<? extends VR> initializer,
+                                      BiFunction<? super VR, ? super V, ? extends VR> adder, Serde<VR> aggregateSerde) {
         Objects.requireNonNull(initializer, "initializer");
         Objects.requireNonNull(adder, "adder");
         Objects.requireNonNull(aggregateSerde, "aggregateSerde");

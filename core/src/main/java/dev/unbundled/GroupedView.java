@@ -47,7 +47,8 @@ public final class GroupedView<K, V> {
      * @return a view of each group's combined value
      * @throws NullPointerException if an argument is null
      */
-    public View<K, V> reduce(BiFunction<V, V, V> adder, BiFunction<V, V, V> subtractor) {
+    public View<K, V> reduce(BiFunction<? super V, ? super V, ? extends V> adder,
+                              BiFunction<? super V, ? super V, ? extends V> subtractor) {
         Objects.requireNonNull(adder, "adder");
         Objects.requireNonNull(subtractor, "subtractor");
         return aggregate(AggregateKind.REDUCE, null, adder, subtractor, parent.valueSerde());
@@ -65,8 +66,10 @@ public final class GroupedView<K, V> {
      * @return a view of each group's aggregate
      * @throws NullPointerException if an argument is null
      */
-    public <VR> View<K, VR> aggregate(Supplier<VR> initializer, BiFunction<? super VR, ? super V, VR> adder,
-                                      BiFunction<? super VR, ? super V, VR> subtractor, Serde<VR> aggregateSerde) {
+    public <VR> View<K, VR> aggregate(Supplier<? extends VR> initializer,
+                                      BiFunction<? super VR, ? super V, ? extends VR> adder,
+                                      BiFunction<? super VR, ? super V, ? extends VR> subtractor,
+                                      Serde<VR> aggregateSerde) {
         Objects.requireNonNull(initializer, "initializer");
         Objects.requireNonNull(adder, "adder");
         Objects.requireNonNull(subtractor, "subtractor");

@@ -26,7 +26,7 @@ import java.util.Optional;
 public record Page<K, V>(List<Map.Entry<K, V>> entries, Optional<String> next) {
     /** Checks the fields and copies the entries. */
     public Page {
-        entries = List.copyOf(entries);
+        entries = List.copyOf(Objects.requireNonNull(entries, "entries"));
         Objects.requireNonNull(next, "next");
     }
 }

@@ -45,6 +45,10 @@ public final class View<K, V> {
     /**
      * Reads a topic as a table: the latest value per key, where a null value deletes the key.
      *
+     * <p>A record whose key or value cannot be deserialised (a poison record) goes to the view's dead-letter
+     * topic and is not an update: the key keeps the row it had before, and later records of the key apply
+     * as usual. To delete a key, write a null value.
+     *
      * @param topic the topic
      * @param <K> the key type
      * @param <V> the value type
@@ -213,7 +217,9 @@ public final class View<K, V> {
     /**
      * Gives this table a new key taken from its values. A row that moves to another key leaves its old
      * key, and a deleted row leaves the view. Where several rows map to the same key the view keeps the
-     * one whose old key sorts first (by serialised bytes); the others take over when it goes.
+     * one whose old key sorts first (by serialised bytes); the others take over when it goes. A row whose
+     * new key is null is left out of the view (it is not dead-lettered); map it to a real key, such as
+     * {@code "none"}, to keep it.
      *
      * @param keyOf computes the new key from a value
      * @param keySerde the serde of the new keys
@@ -228,7 +234,9 @@ public final class View<K, V> {
     }
 
     /**
-     * Groups the rows by a key taken from their values, to be aggregated per group.
+     * Groups the rows by a key taken from their values, to be aggregated per group. A row whose group key
+     * is null belongs to no group: it is left out of every aggregate (it is not dead-lettered), and a row
+     * that changes to a null group key leaves its old group. Map it to a real key to count it.
      *
      * @param keyOf computes the group from a value
      * @param keySerde the serde of the group keys

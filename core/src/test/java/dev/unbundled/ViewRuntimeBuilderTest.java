@@ -73,6 +73,9 @@ class ViewRuntimeBuilderTest {
         assertThatThrownBy(() -> builder.view(null)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> builder.property(null, 1)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> builder.property("k", null)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> builder.defaultStore(null)).isInstanceOf(NullPointerException.class).hasMessage("store");
+        assertThatThrownBy(() -> builder.advertise(null, 7070)).isInstanceOf(NullPointerException.class).hasMessage("host");
+        assertThatThrownBy(() -> builder.transport(null)).isInstanceOf(NullPointerException.class).hasMessage("transport");
     }
 
     @Test

@@ -5,6 +5,12 @@ import java.util.Objects;
 /**
  * A read of one key, sent to the instance that holds the key's partition.
  *
+ * <pre>{@code
+ * byte[] key = Serdes.String().serializer().serialize(null, "rock");
+ * KeyRequest request = new KeyRequest("top-five", key, 2, -1);       // partition 2, active copy only
+ * KeyAnswer answer = transport.get("10.0.0.8:7070", request);
+ * }</pre>
+ *
  * @param view the view's name
  * @param key the key, serialised with the view's key serde
  * @param partition the key's partition, as the sender's metadata says

@@ -3,6 +3,15 @@ package dev.unbundled.remote;
 /**
  * Answers reads from one instance's local state; the runtime gives it to {@link Transport#serve}. A transport
  * passes each request it receives to this handler and turns what it throws into its protocol's error.
+ *
+ * <pre>{@code
+ * // inside a Transport implementation, for each request that arrives
+ * try {
+ *     reply(200, handler.get(request));
+ * } catch (RemoteQueryException e) {
+ *     reply(statusOf(e.reason()), e.getMessage());      // 400, 404, 421 or 503, as the Reason says
+ * }
+ * }</pre>
  */
 public interface QueryHandler {
 

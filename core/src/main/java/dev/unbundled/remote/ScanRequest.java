@@ -7,6 +7,12 @@ import java.util.Objects;
  * A page of a scan over some partitions of a view at one instance. Bounds are serialised keys; the answer
  * lists rows in the order of their serialised bytes.
  *
+ * <pre>{@code
+ * // the first 100 rows of partitions 0 and 3, any key, active copies only
+ * ScanRequest request = new ScanRequest("top-five", List.of(0, 3), null, null, null, null, 100, -1);
+ * ScanAnswer page = transport.scan("10.0.0.8:7070", request);
+ * }</pre>
+ *
  * @param view the view's name
  * @param partitions the partitions to read, which the sender's metadata says this instance holds
  * @param from the lowest key, inclusive, or null for no lower bound

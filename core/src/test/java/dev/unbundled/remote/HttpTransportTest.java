@@ -585,6 +585,21 @@ class HttpTransportTest {
     }
 
     @Test
+    void messages_nullRequiredFields_throwNullPointerException() {
+        byte[] key = bytes("k");
+
+        assertThatThrownBy(() -> new KeyRequest(null, key, 0, -1)).isInstanceOf(NullPointerException.class).hasMessage("view");
+        assertThatThrownBy(() -> new KeyRequest(VIEW, null, 0, -1)).isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> new ScanRequest(null, List.of(0), null, null, null, null, 1, -1))
+                .isInstanceOf(NullPointerException.class).hasMessage("view");
+        assertThatThrownBy(() -> new ScanRequest(VIEW, null, null, null, null, null, 1, -1))
+                .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new ScanAnswer(null, false)).isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new ScanAnswer.Row(null, key)).isInstanceOf(NullPointerException.class).hasMessage("key");
+        assertThatThrownBy(() -> new ScanAnswer.Row(key, null)).isInstanceOf(NullPointerException.class).hasMessage("value");
+    }
+
+    @Test
     void builder_settingTwice_throwsSayingSo_withoutRepeatingTheToken() throws Exception {
         HttpTransport.Builder builder = HttpTransport.builder().bearerToken(TOKEN).threads(2)
                 .requestTimeout(Duration.ofSeconds(1)).maxPageSize(10).sslContext(SSLContext.getDefault());

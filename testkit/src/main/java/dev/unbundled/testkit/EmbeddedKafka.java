@@ -56,6 +56,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final Duration START_DEADLINE = Duration.ofSeconds(30);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** How long the shutdown hook leaves the broker to its owner's own shutdown hook to close. */
+    private static final Duration OWNER_CLOSE_GRACE = Duration.ofSeconds(10);
     // What makes the broker embeddable: changing these would leave it unreachable or unformatted.
     private static final Set<String> RESERVED_CONFIGS = Set.of(
             "process.roles", "node.id", "broker.id", "controller.quorum.voters", "controller.quorum.bootstrap.servers",
@@ -74,9 +76,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         this.admin = admin;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
-        // A demo stopped with Ctrl+C never reaches close(); without the hook its data directory
+        // A demo stopped with Ctrl+C may never reach close(); without the hook its data directory
         // would be left behind in the temp folder.
-        this.shutdownHook = new Thread(this::close, "embedded-kafka-shutdown-" + bootstrapServers);
+        this.shutdownHook = new Thread(() -> closeAtExit(OWNER_CLOSE_GRACE), "embedded-kafka-shutdown-" + bootstrapServers);
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -110,6 +112,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @param brokerOverrides broker configuration entries, for example {@code num.partitions}
      * @return a running broker; close it when done
+     * @throws NullPointerException     if {@code brokerOverrides} is null
      * @throws IllegalArgumentException if an override is invalid or names a listener, quorum, node id
      *                                  or directory setting
      * @throws IllegalStateException    if the broker fails to start or does not answer within 30 seconds
@@ -150,6 +153,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @param name       topic name
      * @param partitions number of partitions, at least 1
+     * @throws NullPointerException     if {@code name} is null
      * @throws IllegalArgumentException if {@code partitions} is less than 1
      * @throws IllegalStateException    if the topic exists with another number of partitions, the broker
      *                                  rejects the request or this broker is closed
@@ -169,6 +173,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      *
      * @param partitions number of partitions of each topic, at least 1
      * @param names      topic names
+     * @throws NullPointerException     if {@code names} or one of them is null
      * @throws IllegalArgumentException if {@code partitions} is less than 1
      * @throws IllegalStateException    if a topic exists with another number of partitions, the broker
      *                                  rejects the request or this broker is closed
@@ -177,6 +182,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, was " + partitions);
         }
+        Objects.requireNonNull(names, "names");
         Set<String> topics = new LinkedHashSet<>();
         for (String name : names) {
             topics.add(Objects.requireNonNull(name, "topic name"));
@@ -277,6 +283,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param groupId consumer group id
      * @return consumer configuration with {@code bootstrap.servers}, {@code group.id} and
      *         {@code auto.offset.reset=earliest}
+     * @throws NullPointerException if {@code groupId} is null
      */
     public Map<String, Object> consumerConfig(String groupId) {
         Objects.requireNonNull(groupId, "groupId");
@@ -304,6 +311,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             return;
         }
         closed = true;
+        notifyAll();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException jvmShuttingDown) {
@@ -322,6 +330,29 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (shutdownFailure != null) {
             throw new IllegalStateException(this + " did not shut down cleanly", shutdownFailure);
         }
+    }
+
+    /**
+     * Closes the broker when the JVM exits. The JVM runs every shutdown hook at once, so an application
+     * whose own hook closes its clients (a Kafka Streams runtime leaving its group) and then this broker
+     * would lose the broker in the middle: this waits up to {@code grace} for that {@link #close()}
+     * first, and closes the broker itself only if no one has.
+     */
+    synchronized void closeAtExit(Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (!closed) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        close();
     }
 
     /**

@@ -111,6 +111,60 @@ class EmbeddedKafkaTest {
     }
 
     @Test
+    void closeAtExit_ownerClosesWithinTheGrace_leavesTheBrokerRunningUntilThen() throws Exception {
+        EmbeddedKafka kafka = timed("start", EmbeddedKafka::start);
+        InetSocketAddress address = address(kafka.bootstrapServers());
+        Thread hook = new Thread(() -> kafka.closeAtExit(DEADLINE), "test-shutdown-hook");
+        try {
+            hook.start();
+
+            await().during(Duration.ofMillis(500)).atMost(DEADLINE)
+                    .until(() -> hook.isAlive() && canConnect(address));
+        } finally {
+            kafka.close();
+        }
+        hook.join(DEADLINE.toMillis());
+        assertThat(hook.isAlive()).as("the hook still waits after close()").isFalse();
+        assertThat(kafka.dataDirectory()).doesNotExist();
+    }
+
+    @Test
+    void closeAtExit_ownerNeverCloses_closesTheBrokerAfterTheGrace() throws Exception {
+        EmbeddedKafka kafka = timed("start", EmbeddedKafka::start);
+        InetSocketAddress address = address(kafka.bootstrapServers());
+        try {
+            Thread hook = new Thread(() -> kafka.closeAtExit(Duration.ofMillis(200)), "test-shutdown-hook");
+
+            hook.start();
+
+            hook.join(DEADLINE.toMillis());
+            assertThat(hook.isAlive()).isFalse();
+            assertThat(canConnect(address)).isFalse();
+            assertThat(kafka.dataDirectory()).doesNotExist();
+        } finally {
+            kafka.close();
+        }
+    }
+
+    @Test
+    void publicMethods_nullArguments_throwNullPointerNamingThem() {
+        assertThatThrownBy(() -> EmbeddedKafka.start(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("brokerOverrides");
+        assertThatThrownBy(() -> new EmbeddedKafkaExtension(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("brokerOverrides");
+        try (EmbeddedKafka kafka = timed("start", EmbeddedKafka::start)) {
+            assertThatThrownBy(() -> kafka.createTopic(null, 1)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("topic name");
+            assertThatThrownBy(() -> kafka.createTopics(1, (String[]) null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("names");
+            assertThatThrownBy(() -> kafka.createTopics(1, "orders", null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("topic name");
+            assertThatThrownBy(() -> kafka.consumerConfig(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("groupId");
+        }
+    }
+
+    @Test
     void start_twoBrokersAtOnce_getDifferentPorts() throws Exception {
         try (EmbeddedKafka first = timed("start", EmbeddedKafka::start);
              EmbeddedKafka second = timed("start", EmbeddedKafka::start)) {

@@ -1,24 +1,40 @@
 package dev.unbundled.examples.ordernotes;
 
+import dev.unbundled.Change;
 import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Subscription;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.examples.ordernotes.Warehouse.Order;
 import dev.unbundled.examples.ordernotes.Warehouse.OrderNote;
 import dev.unbundled.examples.ordernotes.Warehouse.Product;
 import dev.unbundled.testkit.EmbeddedKafka;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -26,20 +42,33 @@ import org.apache.kafka.common.serialization.Serde;
  * Renaming a product changes every note that refers to it, as a database view would.
  *
  * <p>Runs against an embedded single-node Kafka broker unless {@code --bootstrap-servers host:port} is
- * given. After the demo it keeps serving until stopped, or exits with {@code --demo}.
+ * given; on a cluster it creates the topics {@code orders} and {@code products} (3 partitions,
+ * replication factor 1) where they are missing. After the demo it keeps serving, printing every note
+ * that changes (rename a product yourself and watch its notes change), until Ctrl-C; with {@code --demo}
+ * it exits after the demo. Either way it closes the runtime (and the embedded broker) and deletes the
+ * view's temporary state directory on exit.
  *
  * <pre>{@code
  * mvn -q -pl examples -am install -DskipTests && mvn -q -pl examples exec:java -Dexec.args=--demo
  * }</pre>
  */
 public final class OrderNotes {
+    static final String USAGE = "Usage: OrderNotes [--bootstrap-servers host:port] [--demo]%n"
+            + "  --bootstrap-servers  run against this Kafka cluster instead of an embedded broker; the topics '"
+            + Warehouse.ORDERS.name() + "' and '" + Warehouse.PRODUCTS.name() + "' are created (%d partitions,"
+            + " replication factor 1) where missing%n"
+            + "  --demo               exit after the demo instead of serving (and printing changes) until Ctrl-C";
+    private static final int PARTITIONS = 3;
     private static final Duration PATIENCE = Duration.ofSeconds(60);
+    /** How long Ctrl-C waits for the runtime and the broker to close before the JVM exits anyway. */
+    private static final Duration CLOSE_PATIENCE = Duration.ofSeconds(30);
 
     private OrderNotes() {
     }
 
     /**
      * @param args {@code [--bootstrap-servers host:port] [--demo]}
+     * @throws IllegalArgumentException if an argument is unknown or has no value; the message is the usage
      * @throws Exception if the demo fails
      */
     public static void main(String[] args) throws Exception {
@@ -47,27 +76,74 @@ public final class OrderNotes {
     }
 
     /**
-     * Runs the demo, printing to {@code out}.
+     * Runs the demo, printing to {@code out}, until it is done ({@code --demo}) or the JVM is asked to
+     * stop (Ctrl-C): a shutdown hook then waits for the runtime and the broker to close.
      *
      * @param args {@code [--bootstrap-servers host:port] [--demo]}
      * @param out where the notes are printed
+     * @throws IllegalArgumentException if an argument is unknown or has no value; the message is the usage
      * @throws Exception if the demo fails
      */
     public static void run(String[] args, PrintStream out) throws Exception {
-        String servers = option(args, "--bootstrap-servers");
-        boolean demoOnly = Stream.of(args).anyMatch("--demo"::equals);
-        try (EmbeddedKafka broker = servers == null ? EmbeddedKafka.start() : null) {
-            if (broker != null) {
-                servers = broker.bootstrapServers();
-                broker.createTopics(3, Warehouse.ORDERS.name(), Warehouse.PRODUCTS.name());
-                out.println("Started an embedded Kafka broker at " + servers);
+        CountDownLatch stop = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        Thread hook = stopHook(stop, closed);
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            run(args, out, stop);
+        } finally {
+            closed.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // Ctrl-C: the hook is running and has just been released
             }
-            demo(servers, out, demoOnly);
         }
     }
 
-    private static void demo(String servers, PrintStream out, boolean demoOnly) throws Exception {
-        Path state = Files.createTempDirectory("order-notes-state");
+    /**
+     * The JVM exits once its shutdown hooks return: this one asks the demo to stop, then holds the JVM until
+     * the demo has closed the runtime and the broker (or {@link #CLOSE_PATIENCE} has passed).
+     */
+    static Thread stopHook(CountDownLatch stop, CountDownLatch closed) {
+        return new Thread(() -> {
+            stop.countDown();
+            try {
+                closed.await(CLOSE_PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "order-notes-stop");
+    }
+
+    /**
+     * Runs the demo until it is done ({@code --demo}) or {@code stop} is counted down, then closes the
+     * runtime, the broker it started and deletes the state directory before returning.
+     */
+    static void run(String[] args, PrintStream out, CountDownLatch stop) throws Exception {
+        Options options = Options.parse(args);
+        Path state = Files.createTempDirectory("order-notes-state-");
+        try (EmbeddedKafka broker = options.bootstrapServers().isEmpty() ? EmbeddedKafka.start() : null) {
+            String servers;
+            if (broker != null) {
+                servers = broker.bootstrapServers();
+                broker.createTopics(PARTITIONS, Warehouse.ORDERS.name(), Warehouse.PRODUCTS.name());
+                out.println("Started an embedded Kafka broker at " + servers);
+            } else {
+                servers = options.bootstrapServers().get();
+                createTopicsIfMissing(servers, out);
+            }
+            out.println("The view's state is in " + state + " (deleted on exit)");
+            demo(servers, state, out, options.demo(), stop);
+        } catch (Stopped stopped) {
+            out.println("Stopped before the demo was done.");
+        } finally {
+            deleteRecursively(state);
+        }
+    }
+
+    private static void demo(String servers, Path state, PrintStream out, boolean demoOnly, CountDownLatch stop)
+            throws Exception {
         try (ViewRuntime runtime = ViewRuntime.builder()
                 .applicationId("warehouse-order-notes")
                 .bootstrapServers(servers)
@@ -76,9 +152,11 @@ public final class OrderNotes {
                 .start();
              KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers,
-                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class,
-                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, org.apache.kafka.common.serialization.ByteArraySerializer.class))) {
+                     ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                     ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
             ReadOnlyView<String, OrderNote> notes = runtime.view(Warehouse.ORDER_NOTES);
+            // in steps rather than awaitReady(PATIENCE), so that Ctrl-C does not wait for it
+            await(() -> notes.status().isReady(), stop);
             notes.awaitReady(PATIENCE);
 
             out.println("\n== Seeding products and orders");
@@ -87,29 +165,38 @@ public final class OrderNotes {
             send(producer, Warehouse.ORDERS.name(), Warehouse.ORDERS.valueSerde(), "o-1", new Order("p-1", 2));
             send(producer, Warehouse.ORDERS.name(), Warehouse.ORDERS.valueSerde(), "o-2", new Order("p-2", 1));
             send(producer, Warehouse.ORDERS.name(), Warehouse.ORDERS.valueSerde(), "o-3", new Order("p-1", 5));
-            await(() -> notes.approximateCount() == 3 && notes.get("o-3").isPresent());
+            // by content, not by count: on a cluster the topics may hold orders of earlier runs or of others
+            await(() -> hasNote(notes, "o-1", "Desk lamp") && hasNote(notes, "o-2", "Office chair")
+                    && hasNote(notes, "o-3", "Desk lamp"), stop);
             print(notes, out);
 
             out.println("\n== Renaming p-1 from 'Desk lamp' to 'LED desk lamp' (moved to shelf A4)");
             send(producer, Warehouse.PRODUCTS.name(), Warehouse.PRODUCTS.valueSerde(), "p-1", new Product("LED desk lamp", "A4"));
-            await(() -> notes.get("o-1").map(n -> n.product().equals("LED desk lamp")).orElse(false)
-                    && notes.get("o-3").map(n -> n.product().equals("LED desk lamp")).orElse(false));
+            await(() -> hasNote(notes, "o-1", "LED desk lamp") && hasNote(notes, "o-3", "LED desk lamp"), stop);
             print(notes, out);
 
             out.println("\n== Cancelling o-2 (a delete)");
             producer.send(new ProducerRecord<>(Warehouse.ORDERS.name(), "o-2".getBytes(), null)).get();
-            await(() -> notes.get("o-2").isEmpty());
+            await(() -> notes.get("o-2").isEmpty(), stop);
             print(notes, out);
 
             if (demoOnly) {
                 out.println("\nDemo done.");
                 return;
             }
-            out.println("\nServing the view until stopped (Ctrl-C).");
-            CountDownLatch stopped = new CountDownLatch(1);
-            Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
-            stopped.await();
+            try (Subscription changes = notes.subscribe(change -> printChange(change, out))) {
+                out.printf("%nServing the view until stopped (Ctrl-C), printing every note that changes. Rename a"
+                        + " product to see its notes change, for example:%n  kafka-console-producer.sh"
+                        + " --bootstrap-server %s --topic %s --property parse.key=true --property key.separator=:"
+                        + "%n  p-1:{\"name\":\"Desk lamp XL\",\"shelf\":\"A5\"}%n", servers, Warehouse.PRODUCTS.name());
+                stop.await();
+                out.printf("%nStopping after %d change(s).%n", changes.delivered());
+            }
         }
+    }
+
+    private static boolean hasNote(ReadOnlyView<String, OrderNote> notes, String order, String product) {
+        return notes.get(order).map(note -> note.product().equals(product)).orElse(false);
     }
 
     private static <V> void send(KafkaProducer<byte[], byte[]> producer, String topic, Serde<V> serde, String key,
@@ -119,14 +206,26 @@ public final class OrderNotes {
 
     private static void print(ReadOnlyView<String, OrderNote> notes, PrintStream out) {
         try (Stream<Map.Entry<String, OrderNote>> all = notes.all()) {
-            all.forEach(e -> out.printf("  %s: %d x %s (shelf %s)%n", e.getKey(), e.getValue().quantity(),
-                    e.getValue().product(), e.getValue().shelf()));
+            all.forEach(e -> out.println("  " + e.getKey() + ": " + describe(e.getValue())));
         }
     }
 
-    private static void await(BooleanSupplier condition) {
+    private static void printChange(Change<String, OrderNote> change, PrintStream out) {
+        out.println(change.newValue().map(note -> "  changed " + change.key() + ": " + describe(note))
+                .orElse("  removed " + change.key()));
+    }
+
+    private static String describe(OrderNote note) {
+        return note.quantity() + " x " + note.product() + " (shelf " + note.shelf() + ")";
+    }
+
+    /** Waits for the condition, giving up when asked to stop. */
+    private static void await(BooleanSupplier condition, CountDownLatch stop) {
         long deadline = System.nanoTime() + PATIENCE.toNanos();
         while (!condition.getAsBoolean()) {
+            if (stop.getCount() == 0) {
+                throw new Stopped();
+            }
             if (System.nanoTime() - deadline > 0) {
                 throw new IllegalStateException("The view did not reach the expected state within " + PATIENCE);
             }
@@ -134,12 +233,81 @@ public final class OrderNotes {
         }
     }
 
-    private static String option(String[] args, String name) {
-        for (int i = 0; i < args.length - 1; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
+    /**
+     * Kafka Streams does not create the topics it reads (it stops with a missing-source-topic error), and a
+     * producer would leave them to the broker's auto-creation, if that is on.
+     */
+    private static void createTopicsIfMissing(String servers, PrintStream out) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            for (String name : List.of(Warehouse.ORDERS.name(), Warehouse.PRODUCTS.name())) {
+                try {
+                    admin.createTopics(List.of(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())))
+                            .all().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                    out.println("Created topic '" + name + "' on " + servers);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic '" + name + "' on " + servers
+                                + "; create it yourself, or check the address and the client's rights", e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw new IllegalStateException("No answer from the Kafka cluster at " + servers + " within "
+                            + PATIENCE + " while creating topic '" + name + "'; check --bootstrap-servers", e);
+                }
             }
         }
-        return null;
+    }
+
+    private static void deleteRecursively(Path directory) {
+        try {
+            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
+                    Files.deleteIfExists(dir);
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not delete the demo's state directory " + directory, e);
+        }
+    }
+
+    /** Thrown out of a wait when the demo is asked to stop before it is done. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The command line, parsed. */
+    private record Options(Optional<String> bootstrapServers, boolean demo) {
+        static Options parse(String[] args) {
+            String servers = null;
+            boolean demo = false;
+            for (int i = 0; i < args.length; i++) {
+                switch (args[i]) {
+                    case "--demo" -> demo = true;
+                    case "--bootstrap-servers" -> {
+                        if (i + 1 == args.length || args[i + 1].startsWith("--")) {
+                            throw usage("--bootstrap-servers needs a value, such as localhost:9092");
+                        }
+                        servers = args[++i];
+                    }
+                    default -> throw usage("Unknown argument '" + args[i] + "'");
+                }
+            }
+            return new Options(Optional.ofNullable(servers), demo);
+        }
+
+        private static IllegalArgumentException usage(String problem) {
+            return new IllegalArgumentException(problem + System.lineSeparator() + String.format(USAGE, PARTITIONS));
+        }
     }
 }

@@ -277,6 +277,15 @@ class ViewRuntimeIntegrationTest {
     }
 
     @Test
+    void runtimeMethods_nullDefinition_throwNullPointerNamingIt() {
+        ViewRuntime runtime = start();
+
+        assertThatThrownBy(() -> runtime.view(null)).isInstanceOf(NullPointerException.class).hasMessage("definition");
+        assertThatThrownBy(() -> runtime.deadLetterTopic(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("definition");
+    }
+
+    @Test
     void start_inputTopicMissing_failsNamingTopicAndView() {
         Topic<String, Order> missing = Topic.of("no-such-topic", Serdes.String(), Json.serde(Order.class));
         ViewDefinition<String, Order> view = View.from(missing).materialize("orphan");

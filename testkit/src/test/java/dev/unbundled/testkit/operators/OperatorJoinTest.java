@@ -214,4 +214,20 @@ class OperatorJoinTest {
             assertThat(rekeyed.view(byCarrier)).containsExactlyEntriesOf(Map.of("dhl", new Tracking(1, "dhl")));
         }
     }
+
+    @Test
+    void join_underAnotherJoinWithValueSerde_followsEverySide() {
+        ViewDefinition<String, String> carriers = View.from(ORDERS)
+                .join(View.from(SHIPMENTS), Tracking::of).withValueSerde(Json.serde(Tracking.class))
+                .leftJoin(View.from(SHIPMENTS), (Tracking tracking, Shipment again) -> tracking.quantity() + "x" + again.carrier())
+                .materialize("carriers", org.apache.kafka.common.serialization.Serdes.String());
+        try (ViewTestKit nested = ViewTestKit.of(StoreUnderTest.get(), carriers)) {
+            nested.input(ORDERS).pipe("o-1", new Order("p-1", 1)).pipe("o-2", new Order("p-1", 2));
+            nested.input(SHIPMENTS).pipe("o-1", new Shipment("ups")).pipe("o-2", new Shipment("ups"));
+            nested.input(SHIPMENTS).pipe("o-2", new Shipment("dhl"));
+            nested.input(ORDERS).delete("o-1");
+
+            assertThat(nested.view(carriers)).containsExactlyEntriesOf(Map.of("o-2", "2xdhl"));
+        }
+    }
 }

@@ -19,6 +19,7 @@ import dev.unbundled.Topic;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewRuntime;
+import dev.unbundled.ViewStore;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.ViewAssertions;
 import dev.unbundled.testkit.ViewTestKit;
@@ -162,7 +163,11 @@ class OperatorMisuseTest {
                 call("ViewRuntime.Builder.stateDir", "stateDir", () -> ViewRuntime.builder().stateDir(null)),
                 call("ViewRuntime.Builder.view", "definition", () -> ViewRuntime.builder().view(null)),
                 call("ViewRuntime.Builder.property", "key", () -> ViewRuntime.builder().property(null, "v")),
-                call("ViewRuntime.Builder.property", "value", () -> ViewRuntime.builder().property("k", null)));
+                call("ViewRuntime.Builder.property", "value", () -> ViewRuntime.builder().property("k", null)),
+                call("ViewRuntime.Builder.defaultStore", "store", () -> ViewRuntime.builder().defaultStore(null)),
+                call("ViewRuntime.Builder.advertise", "host", () -> ViewRuntime.builder().advertise(null, 7070)),
+                call("ViewRuntime.Builder.transport", "transport", () -> ViewRuntime.builder().transport(null)),
+                call("ViewDefinition.withStore", "store", () -> ORDERS_BY_ID.withStore(null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -189,6 +194,8 @@ class OperatorMisuseTest {
                 read("prefixScan(prefix, serializer)", "prefix", view -> view.prefixScan(null, strings)),
                 read("prefixScan(prefix, serializer)", "serializer",
                         view -> view.prefixScan("o-", (Serializer<String>) null)),
+                read("page(from, to, limit)", "from", view -> view.page(null, "o-9", 10)),
+                read("page(from, to, limit)", "to", view -> view.page("o-1", null, 10)),
                 read("awaitReady", "timeout", view -> view.awaitReady(null)));
     }
 
@@ -223,7 +230,12 @@ class OperatorMisuseTest {
                 kitCall("TestInput.delete(key, timestamp)", "key", kit -> kit.input(ORDERS).delete(null, Instant.EPOCH)),
                 kitCall("TestInput.delete(key, timestamp)", "timestamp", kit -> kit.input(ORDERS).delete("o-1", null)),
                 kitCall("ViewAssert.containsExactlyEntriesOf", "expected",
-                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsExactlyEntriesOf(null)));
+                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsExactlyEntriesOf(null)),
+                kitCall("ViewAssert.containsEntry", "key",
+                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsEntry(null, new Order("p-1", 1))),
+                kitCall("ViewAssert.containsKey", "key", kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).containsKey(null)),
+                kitCall("ViewAssert.doesNotContainKey", "key",
+                        kit -> ViewAssertions.assertThat(kit.view(ORDERS_BY_ID)).doesNotContainKey(null)));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -237,6 +249,20 @@ class OperatorMisuseTest {
     @Test
     void viewTestKitOf_nullDefinitions_throwsNullPointer() {
         assertThatThrownBy(() -> ViewTestKit.of((ViewDefinition<?, ?>[]) null)).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void viewTestKitOf_nullStore_throwsNullPointerNamingIt() {
+        assertThatThrownBy(() -> ViewTestKit.of((ViewStore) null, ORDERS_BY_ID))
+                .isInstanceOf(NullPointerException.class)
+                .hasMessage("defaultStore");
+    }
+
+    @Test
+    void viewAssertionsAssertThat_nullView_failsOnTheFirstCheck() {
+        assertThatThrownBy(() -> ViewAssertions.assertThat((ReadOnlyView<String, Order>) null).containsKey("o-1"))
+                .isInstanceOf(AssertionError.class)
+                .hasMessageContaining("Expecting actual not to be null");
     }
 
     @Test
@@ -318,6 +344,92 @@ class OperatorMisuseTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'plays-per-category'")
                 .hasMessageContaining("lookup");
+    }
+
+    @Test
+    void materialize_joinUnderJoinWithoutSerde_throwsIllegalStateNamingViewStepsAndFix() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .leftJoin(SHIPMENTS_VIEW, (Tracking tracking, Shipment shipment) -> tracking.carrier())
+                .materialize("carriers", Serdes.String()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'carriers'")
+                .hasMessageContaining("result of join()")
+                .hasMessageContaining("left-join()")
+                .hasMessageContaining("withValueSerde(serde) right after join()");
+    }
+
+    @Test
+    void materialize_joinAsOtherSideOfJoinWithoutSerde_throwsIllegalStateNamingView() {
+        View<String, String> carriers = SHIPMENTS_VIEW.join(SHIPMENTS_VIEW, (Shipment a, Shipment b) -> a.carrier());
+
+        assertThatThrownBy(() -> ORDERS_VIEW.join(carriers, (Order order, String carrier) -> carrier)
+                .materialize("order-carriers", Serdes.String()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'order-carriers'")
+                .hasMessageContaining("result of join()");
+    }
+
+    @Test
+    void materialize_joinUnderGroupByThroughMapValuesWithoutSerde_throwsIllegalStateNamingGrouping() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .mapValues(Tracking::carrier, Serdes.String())
+                .groupBy(carrier -> carrier, Serdes.String())
+                .count()
+                .materialize("orders-per-carrier"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'orders-per-carrier'")
+                .hasMessageContaining("because count() reads its old values")
+                .hasMessageContaining("right after join()");
+    }
+
+    @Test
+    void materialize_joinUnderRekeyThroughFilterWithoutSerde_throwsIllegalStateNamingRekey() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .filter((id, tracking) -> tracking.quantity() > 0)
+                .mapValues(Tracking::carrier, Serdes.String())
+                .rekey(carrier -> carrier, Serdes.String())
+                .materialize("by-carrier"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'by-carrier'")
+                .hasMessageContaining("because rekey() reads its old values");
+    }
+
+    @Test
+    void materialize_fkJoinUnderMapValuesWithoutSerde_throwsIllegalStateNamingFkJoin() {
+        assertThatThrownBy(() -> ORDERS_VIEW.join(PRODUCTS_VIEW, PRODUCT_ID, NOTE)
+                .mapValues(OrderNote::product, Serdes.String())
+                .materialize("product-names"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'product-names'")
+                .hasMessageContaining("result of fk-join() in a store")
+                .hasMessageContaining("withValueSerde(serde) right after fk-join()");
+    }
+
+    @Test
+    void materialize_fkJoinIntoMapValuesWithoutSerde_throwsIllegalStateNamingOtherSide() {
+        View<String, String> productNames = PRODUCTS_VIEW.mapValues(Product::name);
+
+        assertThatThrownBy(() -> ORDERS_VIEW.join(productNames, PRODUCT_ID, (Order order, String name) -> name)
+                .materialize("order-product-names", Serdes.String()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("'order-product-names'")
+                .hasMessageContaining("fk-join() ships the values of the other view's map-values()")
+                .hasMessageContaining("on the view passed to fk-join()");
+    }
+
+    @Test
+    void materialize_joinUnderJoinWithValueSerde_isAccepted() {
+        assertThatCode(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING)
+                .withValueSerde(Json.serde(Tracking.class))
+                .leftJoin(SHIPMENTS_VIEW, (Tracking tracking, Shipment shipment) -> tracking.carrier())
+                .materialize("carriers", Serdes.String()))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
+    void materialize_joinAsLastStepWithoutJoinSerde_isAccepted() {
+        assertThatCode(() -> ORDERS_VIEW.join(SHIPMENTS_VIEW, TRACKING).materialize("tracking", Json.serde(Tracking.class)))
+                .doesNotThrowAnyException();
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.NUMBERED_ORDERS;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
@@ -149,5 +150,24 @@ class OperatorRekeyTest {
         new TreeMap<>(orders).forEach((id, order) -> expected.putIfAbsent(order.productId(), order));
 
         assertThat(kit.view(BY_PRODUCT)).containsExactlyEntriesOf(expected);
+    }
+
+    // a null new key: the row has no key in the view
+
+    @Test
+    void rekey_nullNewKey_rowIsLeftOut() {
+        kit.input(ORDERS).pipe("o-1", new Order(null, 2)).pipe("o-2", new Order("p-1", 3));
+
+        assertThat(kit.view(BY_PRODUCT)).containsExactlyEntriesOf(Map.of("p-1", new Order("p-1", 3)));
+        assertThat(kit.deadLetters(BY_PRODUCT)).isEmpty();
+    }
+
+    @Test
+    void rekey_rowMovesToNullKey_leavesItsKeyToTheNextRow() {
+        kit.input(ORDERS).pipe("o-1", new Order("p-1", 2)).pipe("o-2", new Order("p-1", 3));
+
+        kit.input(ORDERS).pipe("o-1", new Order(null, 2));
+
+        assertThat(kit.view(BY_PRODUCT)).containsExactlyEntriesOf(Map.of("p-1", new Order("p-1", 3)));
     }
 }

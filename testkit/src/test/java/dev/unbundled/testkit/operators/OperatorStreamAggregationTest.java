@@ -184,4 +184,21 @@ class OperatorStreamAggregationTest {
 
         assertThat(kit.view(PLAYS_PER_CATEGORY)).containsExactlyEntriesOf(Map.of("jazz", 2L));
     }
+
+    // a null group key: the event belongs to no group
+
+    @Test
+    void count_nullGroupKey_eventIsSkippedNotDeadLettered() {
+        kit.input(PLAYS).pipe("u-1", new Play(null, 10)).pipe("u-2", new Play("s-1", 10));
+
+        assertThat(kit.view(PLAYS_PER_SONG)).containsExactlyEntriesOf(Map.of("s-1", 1L));
+        assertThat(kit.deadLetters(PLAYS_PER_SONG)).isEmpty();
+    }
+
+    @Test
+    void latestBy_nullKey_eventIsSkippedAndKeepsTheLatest() {
+        kit.input(PLAYS).pipe("u-1", new Play("s-1", 10)).pipe("u-1", new Play(null, 20));
+
+        assertThat(kit.view(LATEST_PLAY)).containsExactlyEntriesOf(Map.of("s-1", new Play("s-1", 10)));
+    }
 }

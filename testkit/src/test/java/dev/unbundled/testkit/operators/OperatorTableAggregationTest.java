@@ -3,6 +3,7 @@ package dev.unbundled.testkit.operators;
 import dev.unbundled.testkit.StoreUnderTest;
 import static dev.unbundled.testkit.ViewAssertions.assertThat;
 import static dev.unbundled.testkit.operators.Fixtures.ORDERS;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
@@ -261,5 +262,37 @@ class OperatorTableAggregationTest {
         assertThat(kit.view(COUNT)).containsExactlyEntriesOf(counts);
         assertThat(kit.view(REDUCE)).containsExactlyEntriesOf(sums);
         assertThat(kit.view(AGGREGATE)).containsExactlyEntriesOf(units);
+    }
+
+    // a null group key: the row belongs to no group
+
+    @Test
+    void count_nullGroupKey_rowIsLeftOut() {
+        kit.input(ORDERS).pipe("o-1", new Order("p-1", 1)).pipe("o-2", new Order(null, 1));
+
+        assertThat(kit.view(COUNT)).containsExactlyEntriesOf(Map.of("p-1", 1L));
+    }
+
+    @Test
+    void count_nullGroupKey_isNotDeadLettered() {
+        kit.input(ORDERS).pipe("o-1", new Order(null, 1));
+
+        assertThat(kit.deadLetters(COUNT)).isEmpty();
+    }
+
+    @Test
+    void aggregate_rowMovesToNullGroupKey_leavesItsOldGroup() {
+        kit.input(ORDERS).pipe("o-1", new Order("p-1", 2)).pipe("o-2", new Order("p-1", 3));
+
+        kit.input(ORDERS).pipe("o-1", new Order(null, 2));
+
+        assertThat(kit.view(AGGREGATE)).containsExactlyEntriesOf(Map.of("p-1", 103L));
+    }
+
+    @Test
+    void count_rowMovesFromNullGroupKey_joinsItsNewGroup() {
+        kit.input(ORDERS).pipe("o-1", new Order(null, 2)).pipe("o-1", new Order("p-2", 2));
+
+        assertThat(kit.view(COUNT)).containsExactlyEntriesOf(Map.of("p-2", 1L));
     }
 }

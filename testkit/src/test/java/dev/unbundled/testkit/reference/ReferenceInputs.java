@@ -67,6 +67,10 @@ final class ReferenceInputs {
     record OrderPair(int quantity, Integer positiveQuantity) {
     }
 
+    /** A customer's balance weighted by tier, and the number of its orders (null where it has none). */
+    record Standing(String region, long weightedBalance, Long orders) {
+    }
+
     static final Topic<String, Customer> CUSTOMERS = Topic.of("customers", Serdes.String(), Json.serde(Customer.class));
     static final Topic<String, Account> ACCOUNTS = Topic.of("accounts", Serdes.String(), Json.serde(Account.class));
     static final Topic<String, Order> ORDERS = Topic.of("orders", Serdes.String(), Json.serde(Order.class));

@@ -31,6 +31,7 @@ import dev.unbundled.testkit.reference.ReferenceInputs.OrderRegion;
 import dev.unbundled.testkit.reference.ReferenceInputs.Product;
 import dev.unbundled.testkit.reference.ReferenceInputs.Qty;
 import dev.unbundled.testkit.reference.ReferenceInputs.RegionQty;
+import dev.unbundled.testkit.reference.ReferenceInputs.Standing;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -203,6 +204,53 @@ final class ReferenceViews {
                         .materialize("combo-sales-by-category"),
                 m -> mapValues(groups(positiveLines(m), Line::category),
                         lines -> lines.stream().mapToLong(Line::amount).sum())));
+
+        // filter + FK join + re-key + group-by aggregate with subtractor: the four operators in one view.
+        // A line moves between groups when its order's quantity, product or customer changes, when its product
+        // is renamed into another category or deleted, and when the first line of a customer changes.
+        all.add(check(View.from(ORDERS)
+                        .filter((id, o) -> o.quantity() > 0)
+                        .join(View.from(PRODUCTS), Order::productId, ReferenceInputs::line)
+                        .withValueSerde(Json.serde(Line.class))
+                        .rekey(Line::customerId, Serdes.String())
+                        .groupBy(Line::category, Serdes.String())
+                        .aggregate(() -> 0L, (sum, l) -> sum + l.amount(), (sum, l) -> sum - l.amount(), Serdes.Long())
+                        .materialize("combo-first-line-sales-by-category"),
+                m -> mapValues(groups(rekey(positiveLines(m), Line::customerId), Line::category),
+                        lines -> lines.stream().mapToLong(Line::amount).sum())));
+
+        // same-key join + mapValues + same-key left join into an aggregation: the inner join is stored (the left
+        // join reads its old values), so it needs its own serde
+        all.add(check(View.from(CUSTOMERS)
+                        .join(View.from(ACCOUNTS), (Customer c, Account a) -> new CustomerAccount(c.region(), c.tier(), a.balance()))
+                        .withValueSerde(Json.serde(CustomerAccount.class))
+                        .mapValues(ca -> new Standing(ca.region(), ca.balance() * ca.tier(), null), Json.serde(Standing.class))
+                        .leftJoin(View.from(ORDERS).groupBy(Order::customerId, Serdes.String()).count(),
+                                (Standing s, Long n) -> new Standing(s.region(), s.weightedBalance(), n))
+                        .materialize("combo-join-map-left-join-standing", Json.serde(Standing.class)),
+                m -> {
+                    Map<String, List<Order>> byCustomer = groups(m.orders, Order::customerId);
+                    Map<String, Standing> out = new HashMap<>();
+                    m.customers.forEach((cid, c) -> {
+                        Account a = m.accounts.get(cid);
+                        if (a != null) {
+                            List<Order> rows = byCustomer.get(cid);
+                            out.put(cid, new Standing(c.region(), a.balance() * c.tier(),
+                                    rows == null ? null : (long) rows.size()));
+                        }
+                    });
+                    return out;
+                }));
+
+        // filter + mapValues + group-by aggregate over events: the fold of every matching event, in order
+        all.add(check(View.events(ORDERS)
+                        .filter((id, o) -> o.quantity() > 0)
+                        .mapValues(o -> new Qty(o.customerId(), o.quantity()), Json.serde(Qty.class))
+                        .groupBy(Qty::customerId, Serdes.String())
+                        .aggregate(() -> 0L, (sum, q) -> sum + q.quantity(), Serdes.Long())
+                        .materialize("combo-events-positive-quantity-by-customer"),
+                m -> mapValues(groups(m.orderEvents.stream().filter(o -> o.quantity() > 0).toList(), Order::customerId),
+                        events -> events.stream().mapToLong(Order::quantity).sum())));
 
         // filter + FK join + re-key + same-key join
         all.add(check(View.from(ORDERS)
