@@ -362,9 +362,16 @@ public final class Compiler {
         // a foreign-key join keeps its result in a store whether asked to or not, and so does a same-key join
         // under a step that needs its old values (a grouping, a re-key, another join): name it, or Kafka Streams will
         boolean stored = join.foreignKey() != null || keptJoins.contains(join);
-        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> result = terminal != null ? terminal
-                : stored ? materialized(name + "-result", join.keySerde(), join.valueSerde()) : orCarry(null, join);
         BiFunction<Object, Object, Object> joiner = join.joiner();
+        if (join.foreignKey() == null && terminal == null && !stored) {
+            // no Materialized at all: Kafka Streams stores a same-key join under a generated name whenever it is
+            // given one, even one that only carries serdes; the steps above this one carry their own serdes
+            return join.isLeftJoin()
+                    ? left.leftJoin(right, joiner::apply, Named.as(name))
+                    : left.join(right, joiner::apply, Named.as(name));
+        }
+        Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> result = terminal != null ? terminal
+                : materialized(name + "-result", join.keySerde(), join.valueSerde());
         if (join.foreignKey() == null) {
             return join.isLeftJoin()
                     ? left.leftJoin(right, joiner::apply, Named.as(name), result)

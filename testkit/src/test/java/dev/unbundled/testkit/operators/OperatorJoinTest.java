@@ -13,6 +13,7 @@ import dev.unbundled.testkit.operators.Fixtures.Order;
 import dev.unbundled.testkit.operators.Fixtures.Shipment;
 import dev.unbundled.testkit.operators.Fixtures.Tracking;
 import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -33,6 +34,43 @@ class OperatorJoinTest {
     }
 
     // join
+
+    @Test
+    void join_mappedAtTheTop_updatesWithEitherSide() {
+        ViewDefinition<String, String> carriers = View.from(ORDERS)
+                .join(View.from(SHIPMENTS), Tracking::of)
+                .mapValues(Tracking::carrier, Serdes.String())
+                .materialize("carriers");
+        try (ViewTestKit mapped = ViewTestKit.of(StoreUnderTest.get(), carriers)) {
+            mapped.input(ORDERS).pipe("o-1", new Order("p-1", 2));
+            mapped.input(SHIPMENTS).pipe("o-1", new Shipment("ups"));
+            mapped.input(SHIPMENTS).pipe("o-1", new Shipment("dhl"));
+
+            assertThat(mapped.view(carriers)).containsExactlyEntriesOf(Map.of("o-1", "dhl"));
+
+            mapped.input(ORDERS).delete("o-1");
+
+            assertThat(mapped.view(carriers)).isEmpty();
+        }
+    }
+
+    @Test
+    void join_filteredAtTheTop_updatesWithEitherSide() {
+        ViewDefinition<String, Tracking> byUps = View.from(ORDERS)
+                .join(View.from(SHIPMENTS), Tracking::of)
+                .filter((id, tracking) -> tracking.carrier().equals("ups"))
+                .materialize("by-ups", Json.serde(Tracking.class));
+        try (ViewTestKit filtered = ViewTestKit.of(StoreUnderTest.get(), byUps)) {
+            filtered.input(ORDERS).pipe("o-1", new Order("p-1", 2));
+            filtered.input(SHIPMENTS).pipe("o-1", new Shipment("ups"));
+
+            assertThat(filtered.view(byUps)).containsExactlyEntriesOf(Map.of("o-1", new Tracking(2, "ups")));
+
+            filtered.input(SHIPMENTS).pipe("o-1", new Shipment("dhl"));
+
+            assertThat(filtered.view(byUps)).isEmpty();
+        }
+    }
 
     @Test
     void join_leftOnly_isAbsent() {

@@ -455,6 +455,24 @@ final class ReferenceViews {
                     return out;
                 }));
 
+        // a same-key join under a filter and a mapping at the view's top: neither step stores the join
+        all.add(check(View.from(CUSTOMERS)
+                        .leftJoin(View.from(ACCOUNTS), (Customer c, Account a) ->
+                                new CustomerAccount(c.region(), c.tier(), a == null ? null : a.balance()))
+                        .filter((id, ca) -> ca.balance() != null)
+                        .mapValues(CustomerAccount::balance, Serdes.Long())
+                        .materialize("left-join-filtered-balance"),
+                m -> {
+                    Map<String, Long> out = new HashMap<>();
+                    m.customers.forEach((k, c) -> {
+                        Account a = m.accounts.get(k);
+                        if (a != null) {
+                            out.put(k, a.balance());
+                        }
+                    });
+                    return out;
+                }));
+
         // both sides filtered, so neither is a stored table of its own
         all.add(check(View.from(CUSTOMERS)
                         .filter((id, c) -> c.tier() > 0)
