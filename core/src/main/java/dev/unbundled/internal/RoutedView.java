@@ -251,24 +251,26 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
 
     /**
      * Opens a scan over every partition of the view: the partitions held here from the local stores, the
-     * others page by page from the instances that hold them, all merged in serialised-key order.
+     * others page by page from the instances that hold them, all merged in serialised-key order. If any part
+     * cannot be opened, or cannot give its first row, the parts already opened are closed.
      */
     private KeyValueIterator<K, V> open(ScanSpec spec, int batch) {
         List<StreamsRuntime.Copies> plan = runtime.scanPlan(name(), maxLag >= 0);
         List<KeyValueIterator<K, V>> parts = new ArrayList<>();
         try {
             for (StreamsRuntime.Copies copies : plan) {
-                if (copies.instance().equals(runtime.instance())) {
-                    parts.add(local.guarded(() -> local.open(spec, copies.partitions(), copies.standby())));
-                } else {
+                if (!copies.instance().equals(runtime.instance())) {
                     parts.add(new RemoteRows(copies, spec, batch));
+                    continue;
                 }
+                parts.add(local.guarded(() -> local.open(spec, copies.partitions(), copies.standby())));
             }
         } catch (RuntimeException e) {
-            parts.forEach(KeyValueIterator::close);
+            MergedIterator.closeAll(parts, e);
             throw e;
         }
-        return parts.size() == 1 ? parts.get(0) : new MergedIterator<>(parts, keySerializer);
+        // merging reads every part's first row: a local store that closed, or an instance that does not answer
+        return local.guarded(() -> MergedIterator.merge(parts, keySerializer));
     }
 
     /** The rows of some partitions at another instance, fetched a page at a time. */

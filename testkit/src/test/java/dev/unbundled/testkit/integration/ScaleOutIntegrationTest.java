@@ -13,9 +13,19 @@ import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.remote.HttpTransport;
+import dev.unbundled.remote.KeyAnswer;
+import dev.unbundled.remote.KeyRequest;
+import dev.unbundled.remote.QueryHandler;
+import dev.unbundled.remote.RemoteQueryException;
+import dev.unbundled.remote.ScanAnswer;
+import dev.unbundled.remote.ScanRequest;
+import dev.unbundled.remote.Transport;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.EmbeddedKafka;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +33,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -34,6 +46,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -239,6 +252,47 @@ class ScaleOutIntegrationTest {
     }
 
     @Test
+    void allAndPage_whenAnInstanceCannotBeReached_throwViewNotReadyNamingItsPartitionsAndAddress() {
+        RefusingScans transport = new RefusingScans();
+        ReadOnlyView<String, Song> a = runtime("a", 0, byId, transport).view(byId);
+        ReadOnlyView<String, Song> b = start("b", 0);
+        awaitSpread(List.of(a, b));
+        String missing = "partitions " + partitionsHeldBy(b) + " at " + runtimes.get(1).queryAddress().orElseThrow();
+        transport.refuse = true;
+
+        assertThatThrownBy(() -> {
+            try (Stream<Map.Entry<String, Song>> all = a.all()) {
+                all.count();
+            }
+        }).isInstanceOf(ViewNotReadyException.class).hasMessageContaining("'songs-by-id'")
+                .hasMessageContaining(missing).hasMessageContaining("no partial result");
+        assertThatThrownBy(() -> a.page(10)).isInstanceOf(ViewNotReadyException.class)
+                .hasMessageContaining("'songs-by-id'").hasMessageContaining(missing);
+    }
+
+    @Test
+    void allAndPage_whenAnInstanceCannotBeReached_closeTheLocalStoreIteratorsTheyOpened() {
+        RefusingScans transport = new RefusingScans();
+        ViewRuntime a = runtime("a", 0, byId, transport);
+        awaitSpread(List.of(a.view(byId), start("b", 0)));
+        transport.refuse = true;
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> a.view(byId).all()).isInstanceOf(ViewNotReadyException.class);
+            assertThatThrownBy(() -> a.view(byId).prefixScan("song-1")).isInstanceOf(ViewNotReadyException.class);
+            assertThatThrownBy(() -> a.view(byId).page(10)).isInstanceOf(ViewNotReadyException.class);
+        }
+
+        assertThat(openIterators(a)).as("store iterators A opened for its own partitions and never handed out")
+                .isZero();
+        transport.refuse = false;
+        try (Stream<Map.Entry<String, Song>> all = a.view(byId).all()) {
+            assertThat(all.count()).isEqualTo(KEYS);
+            assertThat(openIterators(a)).as("the metric counts the iterators of a scan in progress").isPositive();
+        }
+    }
+
+    @Test
     void queryServer_withToken_routesReads_andRefusesBadRequestsWithClearStatuses() throws Exception {
         List<ViewRuntime> secured = List.of(securedRuntime("a"), securedRuntime("b"), securedRuntime("c"));
         List<ReadOnlyView<String, Song>> views = secured.stream().map(runtime -> runtime.view(byId)).toList();
@@ -385,16 +439,69 @@ class ScaleOutIntegrationTest {
     }
 
     private ViewRuntime runtime(String instance, int standbys, ViewDefinition<?, ?> view) {
+        return runtime(instance, standbys, view, HttpTransport.create());
+    }
+
+    private ViewRuntime runtime(String instance, int standbys, ViewDefinition<?, ?> view, Transport transport) {
         ViewRuntime runtime = ViewRuntime.builder()
                 .applicationId(applicationId)
                 .bootstrapServers(KAFKA.kafka().bootstrapServers())
                 .stateDir(stateDir.resolve(instance + "-" + runtimes.size()))
                 .advertise("localhost", 0)
+                .transport(transport)
                 .property(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys)
                 .view(view)
                 .start();
         runtimes.add(runtime);
         return runtime;
+    }
+
+    /** @return the partitions whose keys the view holds at its own instance */
+    private static SortedSet<Integer> partitionsHeldBy(ReadOnlyView<String, Song> view) {
+        try (Stream<Map.Entry<String, Song>> rows = view.local().all()) {
+            return rows.map(row -> partitionOf(row.getKey())).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    /** @return the store iterators open at the runtime, by the stores' own count */
+    private static long openIterators(ViewRuntime runtime) {
+        return runtime.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("num-open-iterators"))
+                .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+                .sum();
+    }
+
+    /**
+     * The HTTP transport, except that while told to it refuses every scan this instance asks of another, as
+     * when that instance cannot be reached.
+     */
+    private static final class RefusingScans implements Transport {
+        private final HttpTransport http = HttpTransport.create();
+        volatile boolean refuse;
+
+        @Override
+        public int serve(InetSocketAddress bind, QueryHandler handler) throws IOException {
+            return http.serve(bind, handler);
+        }
+
+        @Override
+        public KeyAnswer get(String instance, KeyRequest request) {
+            return http.get(instance, request);
+        }
+
+        @Override
+        public ScanAnswer scan(String instance, ScanRequest request) {
+            if (refuse) {
+                throw new RemoteQueryException(request.view(), RemoteQueryException.Reason.UNREACHABLE,
+                        "Instance " + instance + " could not be reached (the test refuses its scans)");
+            }
+            return http.scan(instance, request);
+        }
+
+        @Override
+        public void close() {
+            http.close();
+        }
     }
 
     private static List<String> allKeys() {
@@ -404,12 +511,15 @@ class ScaleOutIntegrationTest {
     /** @return a key the default partitioner puts in the partition */
     private static String keyIn(int partition) {
         for (int i = 0; ; i++) {
-            byte[] bytes = ("fresh-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
-                    % PARTITIONS == partition) {
+            if (partitionOf("fresh-" + i) == partition) {
                 return "fresh-" + i;
             }
         }
+    }
+
+    /** @return the partition the default partitioner puts the key in */
+    private static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
     static String key(int i) {
