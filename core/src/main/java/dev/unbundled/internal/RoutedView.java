@@ -166,11 +166,7 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
             }
             ReadOnlyKeyValueStore<K, V> store = local.guarded(() -> local.partitionStore(partition, standby));
             V value = local.guarded(() -> store.get(key));
-            long lag = standby ? runtime.storeLag(name(), partition) : 0;
-            if (lag > maxLag && standby) {
-                throw new ViewNotReadyException(name(), ViewStatus.State.RESTORING, "the standby is " + lag
-                        + " records behind, more than the allowed " + maxLag, null);
-            }
+            long lag = standby ? requireCloseEnough(partition) : 0;
             return new Read<>(Optional.ofNullable(value), instance, standby, lag);
         }
         KeyAnswer answer = runtime.transport().get(instance,
@@ -178,6 +174,21 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
         Optional<V> value = answer.value() == null ? Optional.empty()
                 : Optional.of(valueSerde.deserializer().deserialize(null, answer.value()));
         return new Read<>(value, instance, answer.standby(), answer.lag());
+    }
+
+    /**
+     * @return how far this instance's standby copy of the partition is behind
+     * @throws ViewNotReadyException if it is further behind than this view allows
+     */
+    private long requireCloseEnough(int partition) {
+        long lag = runtime.storeLag(name(), partition);
+        if (lag > maxLag) {
+            throw new ViewNotReadyException(name(), ViewStatus.State.RESTORING, "View '" + name() + "': the standby"
+                    + " of partition " + partition + " here is " + (lag == Long.MAX_VALUE ? "of unknown lag" : lag
+                    + " records behind") + ", more than the allowed " + maxLag + "; retry shortly, or allow more"
+                    + " with withStandbyReads(maxLag)", null);
+        }
+        return lag;
     }
 
     private static boolean retriable(RemoteQueryException e) {
@@ -262,6 +273,9 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
                 if (!copies.instance().equals(runtime.instance())) {
                     parts.add(new RemoteRows(copies, spec, batch));
                     continue;
+                }
+                if (copies.standby()) {
+                    copies.partitions().forEach(this::requireCloseEnough);
                 }
                 parts.add(local.guarded(() -> local.open(spec, copies.partitions(), copies.standby())));
             }
