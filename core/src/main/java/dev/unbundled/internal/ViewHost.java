@@ -50,6 +50,7 @@ public interface ViewHost {
      * @param standby whether a standby copy may answer when no active one runs here
      * @return the store
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException if no such copy runs here
+     * @throws IllegalArgumentException if the view has no such partition
      */
     default ReadOnlyKeyValueStore<Object, Object> partitionStore(String view, int partition, boolean standby) {
         return store(view);

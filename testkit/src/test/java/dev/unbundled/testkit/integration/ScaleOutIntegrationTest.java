@@ -25,6 +25,7 @@ import dev.unbundled.testkit.EmbeddedKafka;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -308,6 +309,13 @@ class ScaleOutIntegrationTest {
         assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", "wrong")).isEqualTo(401);
         assertThat(status(b + "/views/no-such-view/keys/" + key + "?partition=0", TOKEN)).isEqualTo(404);
         assertThat(status(b + "/views/songs-by-id/keys/not*base64?partition=0", TOKEN)).isEqualTo(400);
+        for (String partition : List.of(String.valueOf(PARTITIONS), "1000", String.valueOf(Integer.MAX_VALUE))) {
+            HttpResponse<String> nowhere = get(b + "/views/songs-by-id/keys/" + key + "?partition=" + partition, TOKEN);
+            assertThat(nowhere.statusCode()).as(nowhere.body()).isEqualTo(400);
+            assertThat(nowhere.body()).contains("songs-by-id").contains("partition " + partition)
+                    .contains("0 to " + (PARTITIONS - 1));
+            assertThat(status(b + "/views/songs-by-id/rows?partitions=0," + partition, TOKEN)).isEqualTo(400);
+        }
         List<Integer> pageSizes = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
             java.net.http.HttpResponse<String> rows = get(b + "/views/songs-by-id/rows?partitions=" + partition
