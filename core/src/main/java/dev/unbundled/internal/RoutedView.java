@@ -8,12 +8,14 @@ import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
+import dev.unbundled.internal.StreamsRuntime.Copies;
 import dev.unbundled.remote.KeyAnswer;
 import dev.unbundled.remote.KeyRequest;
 import dev.unbundled.remote.RemoteQueryException;
 import dev.unbundled.remote.ScanAnswer;
 import dev.unbundled.remote.ScanRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,7 +37,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import java.time.Instant;
 
 /**
  * A view whose partitions are spread over several instances: each read goes to the instance that holds the
@@ -266,10 +267,10 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
      * cannot be opened, or cannot give its first row, the parts already opened are closed.
      */
     private KeyValueIterator<K, V> open(ScanSpec spec, int batch) {
-        List<StreamsRuntime.Copies> plan = runtime.scanPlan(name(), maxLag >= 0);
+        List<Copies> plan = runtime.scanPlan(name(), maxLag >= 0);
         List<KeyValueIterator<K, V>> parts = new ArrayList<>();
         try {
-            for (StreamsRuntime.Copies copies : plan) {
+            for (Copies copies : plan) {
                 if (!copies.instance().equals(runtime.instance())) {
                     parts.add(new RemoteRows(copies, spec, batch));
                     continue;
@@ -289,14 +290,14 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
 
     /** The rows of some partitions at another instance, fetched a page at a time. */
     private final class RemoteRows implements KeyValueIterator<K, V> {
-        private final StreamsRuntime.Copies copies;
+        private final Copies copies;
         private final ScanSpec spec;
         private final int batch;
         private final ArrayDeque<ScanAnswer.Row> buffered = new ArrayDeque<>();
         private byte[] after;
         private boolean more = true;
 
-        RemoteRows(StreamsRuntime.Copies copies, ScanSpec spec, int batch) {
+        RemoteRows(Copies copies, ScanSpec spec, int batch) {
             this.copies = copies;
             this.spec = spec;
             this.batch = batch;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.unbundled.Freshness;
 import dev.unbundled.Page;
 import dev.unbundled.Read;
 import dev.unbundled.ReadOnlyView;
@@ -25,14 +26,19 @@ import dev.unbundled.testkit.EmbeddedKafka;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -45,6 +51,7 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Utils;
@@ -167,12 +174,12 @@ class ScaleOutIntegrationTest {
                 new StringSerializer(), songs.valueSerde().serializer())) {
             for (int partition = 0; partition < PARTITIONS; partition++) {
                 String key = keyIn(partition);
-                org.apache.kafka.clients.producer.RecordMetadata sent = producer.send(
+                RecordMetadata sent = producer.send(
                         new ProducerRecord<>(songs.name(), key, song(partition))).get();
                 assertThat(sent.partition()).isEqualTo(partition);
                 try {
                     // the key lives in the token's partition, so it is held where the token is processed
-                    assertThat(views.get(0).get(key, dev.unbundled.Freshness.after(sent))).contains(song(partition));
+                    assertThat(views.get(0).get(key, Freshness.after(sent))).contains(song(partition));
                     honoured++;
                 } catch (ViewNotReadyException e) {
                     assertThat(e.getMessage()).contains("songs-by-id").contains(songs.name() + "-" + partition)
@@ -302,8 +309,7 @@ class ScaleOutIntegrationTest {
             assertThat(views.get(0).get(key(i))).contains(song(i));
         }
         String b = "http://" + secured.get(1).queryAddress().orElseThrow();
-        String key = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(key(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(key(1).getBytes(StandardCharsets.UTF_8));
 
         assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", null)).isEqualTo(401);
         assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", "wrong")).isEqualTo(401);
@@ -318,7 +324,7 @@ class ScaleOutIntegrationTest {
         }
         List<Integer> pageSizes = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            java.net.http.HttpResponse<String> rows = get(b + "/views/songs-by-id/rows?partitions=" + partition
+            HttpResponse<String> rows = get(b + "/views/songs-by-id/rows?partitions=" + partition
                     + "&limit=1000000", TOKEN);
             assertThat(rows.statusCode()).as(rows.body()).isIn(200, 421);
             if (rows.statusCode() == 200) {
@@ -349,13 +355,12 @@ class ScaleOutIntegrationTest {
         return get(uri, token).statusCode();
     }
 
-    private static java.net.http.HttpResponse<String> get(String uri, String token) throws Exception {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri));
+    private static HttpResponse<String> get(String uri, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return java.net.http.HttpClient.newHttpClient().send(request.build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
@@ -393,7 +398,7 @@ class ScaleOutIntegrationTest {
             for (int i = 0; !stop.get(); i = (i + 1) % KEYS) {
                 String outcome;
                 try {
-                    outcome = reader.get(key(i)).equals(java.util.Optional.of(song(i))) ? "ok" : "wrong value";
+                    outcome = reader.get(key(i)).equals(Optional.of(song(i))) ? "ok" : "wrong value";
                 } catch (RuntimeException e) {
                     outcome = e.getClass().getSimpleName();
                 }
