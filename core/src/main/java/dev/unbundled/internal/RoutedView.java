@@ -40,8 +40,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * A view whose partitions are spread over several instances: each read goes to the instance that holds the
- * key (or, for scans, to every instance that holds partitions, merged in key order). Reads of partitions
- * held here are answered from the local {@link StoreView}.
+ * key (or, for scans, to every instance that holds partitions, merged in the unsigned byte order of the
+ * serialised keys). Reads of partitions held here are answered from the local {@link StoreView}.
  *
  * @param <K> the key type
  * @param <V> the value type

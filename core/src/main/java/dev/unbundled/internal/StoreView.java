@@ -353,7 +353,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     }
 
     /**
-     * @param iterator rows in key order
+     * @param iterator rows in serialised-key order
      * @return them as a stream that closes the iterator when closed, and reports it if never closed
      */
     Stream<Map.Entry<K, V>> stream(KeyValueIterator<K, V> iterator) {

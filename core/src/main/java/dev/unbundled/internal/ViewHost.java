@@ -19,7 +19,7 @@ public interface ViewHost {
     ReadOnlyKeyValueStore<Object, Object> store(String view);
 
     /**
-     * The view's store one partition at a time, for scans that must merge partitions in key order (a store
+     * The view's store one partition at a time, for scans that must merge partitions in serialised-key order (a store
      * over all local partitions returns one partition's rows after another's).
      *
      * @param view the view's name

@@ -35,6 +35,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,8 +53,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -301,6 +304,55 @@ class ScaleOutIntegrationTest {
     }
 
     @Test
+    void allAndPages_integerKeysOverSixPartitions_comeInTheUnsignedByteOrderOfTheSerialisedKeys() throws Exception {
+        Topic<Integer, Song> numbered = Topic.of("scale-numbered-" + RUN.get(), Serdes.Integer(),
+                Json.serde(Song.class));
+        KAFKA.kafka().createTopics(PARTITIONS, numbered.name());
+        List<Integer> numbers = new ArrayList<>(List.of(Integer.MIN_VALUE, -1_000_000, -65_536, 65_536, 1_000_000,
+                Integer.MAX_VALUE));
+        IntStream.rangeClosed(-130, 130).forEach(numbers::add);
+        try (KafkaProducer<Integer, Song> producer = new KafkaProducer<>(KAFKA.kafka().producerConfig(),
+                new IntegerSerializer(), numbered.valueSerde().serializer())) {
+            for (int number : numbers) {
+                producer.send(new ProducerRecord<>(numbered.name(), number, song(number)));
+            }
+            producer.flush();
+        }
+        ViewDefinition<Integer, Song> byNumber = View.from(numbered).materialize("songs-by-number");
+        List<ReadOnlyView<Integer, Song>> views = List.of(runtime("a", 0, byNumber).view(byNumber),
+                runtime("b", 0, byNumber).view(byNumber));
+        await().atMost(PATIENCE).until(() -> views.stream().allMatch(view -> view.status().isReady())
+                && views.stream().mapToLong(ScaleOutIntegrationTest::localKeys).sum() == numbers.size()
+                && views.stream().allMatch(view -> localKeys(view) > 0));
+        // the documented order: the serialised keys' bytes compared unsigned; for Serdes.Integer() (big-endian
+        // two's complement) that is 0 .. Integer.MAX_VALUE, then Integer.MIN_VALUE .. -1
+        IntegerSerializer keys = new IntegerSerializer();
+        List<Integer> expected = numbers.stream()
+                .sorted(Comparator.comparing(number -> Bytes.wrap(keys.serialize(null, number)))).toList();
+        assertThat(expected).startsWith(0, 1, 2).endsWith(-2, -1).contains(Integer.MAX_VALUE, Integer.MIN_VALUE)
+                .isEqualTo(numbers.stream().sorted(Integer::compareUnsigned).toList());
+
+        for (ReadOnlyView<Integer, Song> view : views) {
+            try (Stream<Map.Entry<Integer, Song>> all = view.all()) {
+                assertThat(all.map(Map.Entry::getKey).toList()).isEqualTo(expected);
+            }
+            List<Integer> paged = new ArrayList<>();
+            Page<Integer, Song> page = view.page(50);
+            paged.addAll(page.entries().stream().map(Map.Entry::getKey).toList());
+            while (page.next().isPresent()) {
+                page = view.nextPage(page.next().get(), 50);
+                paged.addAll(page.entries().stream().map(Map.Entry::getKey).toList());
+            }
+            assertThat(paged).isEqualTo(expected);
+            try (Stream<Map.Entry<Integer, Song>> range = view.range(-2, -1)) {
+                assertThat(range.map(Map.Entry::getKey).toList()).containsExactly(-2, -1);
+            }
+            assertThatThrownBy(() -> view.range(-1, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reversed");
+        }
+    }
+
+    @Test
     void queryServer_withToken_routesReads_andRefusesBadRequestsWithClearStatuses() throws Exception {
         List<ViewRuntime> secured = List.of(securedRuntime("a"), securedRuntime("b"), securedRuntime("c"));
         List<ReadOnlyView<String, Song>> views = secured.stream().map(runtime -> runtime.view(byId)).toList();
@@ -429,8 +481,8 @@ class ScaleOutIntegrationTest {
         await().atMost(PATIENCE).until(() -> reads.get() >= target);
     }
 
-    private static long localKeys(ReadOnlyView<String, Song> view) {
-        try (Stream<Map.Entry<String, Song>> rows = view.local().all()) {
+    private static long localKeys(ReadOnlyView<?, ?> view) {
+        try (Stream<? extends Map.Entry<?, ?>> rows = view.local().all()) {
             return rows.count();
         } catch (ViewNotReadyException e) {
             return -1;
