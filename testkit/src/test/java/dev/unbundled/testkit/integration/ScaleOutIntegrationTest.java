@@ -417,25 +417,32 @@ class ScaleOutIntegrationTest {
 
     @Test
     void rebalanceUnderLoad_withStandbys_noReadFails() throws Exception {
-        Map<String, Long> outcomes = readWhileCIsStoppedAndRestarted(1);
-        assertThat(outcomes).containsOnlyKeys("ok");
-        assertThat(outcomes.get("ok")).isGreaterThan(1_000);
+        Outcomes outcomes = readWhileCIsStoppedAndRestarted(1);
+        assertThat(outcomes.counts()).as("%s", outcomes.failures()).containsOnlyKeys("ok");
+        assertThat(outcomes.counts().get("ok")).isGreaterThan(1_000);
     }
 
     @Test
     void rebalanceUnderLoad_withoutStandbys_failsOnlyWithViewNotReady_neverWrongValues() throws Exception {
-        Map<String, Long> outcomes = readWhileCIsStoppedAndRestarted(0);
-        System.out.println("Reads during a rebalance without standbys: " + outcomes);
-        assertThat(outcomes.keySet()).isSubsetOf("ok", ViewNotReadyException.class.getSimpleName());
-        assertThat(outcomes.get("ok")).isGreaterThan(1_000);
+        Outcomes outcomes = readWhileCIsStoppedAndRestarted(0);
+        System.out.println("Reads during a rebalance without standbys: " + outcomes.counts());
+        assertThat(outcomes.counts().keySet()).isSubsetOf("ok", ViewNotReadyException.class.getSimpleName());
+        assertThat(outcomes.counts().get("ok")).isGreaterThan(1_000);
+        assertThat(outcomes.failures().values()).allSatisfy(failure -> assertThat(failure)
+                .isInstanceOf(ViewNotReadyException.class).hasMessageContaining("'songs-by-id'"));
     }
 
     /**
-     * Reads every key through instance A, round and round, while C is stopped and later restarted.
+     * How the reads of {@link #readWhileCIsStoppedAndRestarted} ended.
      *
-     * @return how many reads ended how: "ok", "wrong value", or the simple name of the exception thrown
+     * @param counts how many reads ended how: "ok", "wrong value", or the simple name of the exception thrown
+     * @param failures the first exception of each kind thrown
      */
-    private Map<String, Long> readWhileCIsStoppedAndRestarted(int standbys) throws Exception {
+    private record Outcomes(Map<String, Long> counts, Map<String, RuntimeException> failures) {
+    }
+
+    /** Reads every key through instance A, round and round, while C is stopped and later restarted. */
+    private Outcomes readWhileCIsStoppedAndRestarted(int standbys) throws Exception {
         ReadOnlyView<String, Song> a = start("a", standbys);
         ReadOnlyView<String, Song> b = start("b", standbys);
         ReadOnlyView<String, Song> c = start("c", standbys);
@@ -444,6 +451,7 @@ class ScaleOutIntegrationTest {
         ReadOnlyView<String, Song> reader = standbys > 0 ? a.withStandbyReads(0) : a;
 
         Map<String, Long> outcomes = new ConcurrentHashMap<>();
+        Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
         AtomicLong reads = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         Thread thread = new Thread(() -> {
@@ -453,6 +461,7 @@ class ScaleOutIntegrationTest {
                     outcome = reader.get(key(i)).equals(Optional.of(song(i))) ? "ok" : "wrong value";
                 } catch (RuntimeException e) {
                     outcome = e.getClass().getSimpleName();
+                    failures.putIfAbsent(outcome, e);
                 }
                 outcomes.merge(outcome, 1L, Long::sum);
                 reads.incrementAndGet();
@@ -473,7 +482,7 @@ class ScaleOutIntegrationTest {
             stop.set(true);
             thread.join(PATIENCE.toMillis());
         }
-        return Map.copyOf(outcomes);
+        return new Outcomes(Map.copyOf(outcomes), Map.copyOf(failures));
     }
 
     private static void awaitMoreReads(AtomicLong reads, long more) {
