@@ -32,6 +32,7 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -318,6 +319,9 @@ class HttpTransportTest {
         "/views/songs/keys/AA?partition=0&partition=1",
         "/views/songs/rows",
         "/views/songs/rows?partitions=a,b",
+        "/views/songs/rows?partitions=0,0",
+        "/views/songs/rows?partitions=0,",
+        "/views/songs/rows?partitions=0,-1",
         "/views/songs/rows?partitions=0&limit=-1",
         "/views/songs/rows?partitions=0&limit=0",
         "/views/songs/rows?partitions=0&limit=abc",
@@ -335,6 +339,33 @@ class HttpTransportTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(json(response).path("reason").asText()).isEqualTo("BAD_REQUEST");
         assertThat(json(response).path("message").asText()).isNotBlank();
+    }
+
+    @Test
+    void rawScan_moreThanTenThousandPartitions_is400NamingTheLimit() throws Exception {
+        String instance = serve(HttpTransport.create(), handler);
+        String tenThousand = IntStream.range(0, 10_000).mapToObj(Integer::toString).collect(Collectors.joining(","));
+
+        HttpResponse<String> most = raw("GET", instance, "/views/songs/rows?partitions=" + tenThousand);
+        HttpResponse<String> tooMany = raw("GET", instance, "/views/songs/rows?partitions=" + tenThousand + ",10000");
+
+        assertThat(most.statusCode()).as(most.body()).isEqualTo(200);
+        assertThat(handler.lastScan.partitions()).hasSize(10_000).startsWith(0, 1, 2).endsWith(9_999);
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(json(tooMany).path("message").asText()).contains("more than 10000 partitions");
+        assertThat(handler.lastScan.partitions()).as("not passed on").hasSize(10_000);
+    }
+
+    @Test
+    void rawScan_malformedLongPartitionList_is400QuotingOnlyItsStart() throws Exception {
+        String instance = serve(HttpTransport.create(), handler);
+        String repeated = IntStream.range(0, 5_000).mapToObj(i -> "7").collect(Collectors.joining(","));
+
+        HttpResponse<String> response = raw("GET", instance, "/views/songs/rows?partitions=" + repeated);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("message").asText()).contains("distinct").contains("(9999 characters)")
+                .hasSizeLessThan(300);
     }
 
     @Test
