@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,6 +31,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -60,6 +62,17 @@ class HttpTransportTest {
 
     HttpTransportTest() {
         IntStream.range(0, ROWS).forEach(i -> handler.put(songKey(i), "value-" + i));
+    }
+
+    /**
+     * The JDK reads its server settings once, when the JVM's first HttpServer starts: let that be one of ours,
+     * as in a service, so that the settings HttpTransport defaults (such as the request time limit) hold here.
+     */
+    @BeforeAll
+    static void firstServerOfTheJvm() throws IOException {
+        try (HttpTransport first = HttpTransport.create()) {
+            first.serve(loopback(), new SortedHandler(VIEW));
+        }
     }
 
     @AfterEach
@@ -539,6 +552,52 @@ class HttpTransportTest {
         assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
     }
 
+    // ---------------------------------------------------------------- overload and slow or huge messages
+
+    @Test
+    void serve_everyThreadBusyAndQueueFull_answersTheNextRequest503NotReadyAtOnce() throws Exception {
+        String instance = serve(HttpTransport.builder().threads(1).maxQueuedRequests(1).build(), handler);
+        handler.gate = new CountDownLatch(1);
+        CompletableFuture<HttpResponse<String>> busy = rawAsync(instance, "/views/songs/keys/" + base64("song-0001")
+                + "?partition=0");
+        assertThat(handler.entered.await(10, TimeUnit.SECONDS)).as("the only thread is answering").isTrue();
+        List<CompletableFuture<HttpResponse<String>>> later = new ArrayList<>();
+
+        String captured = stderrDuring(() -> {
+            later.add(rawAsync(instance, "/views/songs/keys/" + base64("song-0002") + "?partition=0"));
+            later.add(rawAsync(instance, "/views/songs/keys/" + base64("song-0003") + "?partition=0"));
+            CompletableFuture.anyOf(later.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        });
+        HttpResponse<String> refused = later.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow().get();
+        CompletableFuture<HttpResponse<String>> queued = later.stream().filter(f -> !f.isDone()).findFirst()
+                .orElseThrow(() -> new AssertionError("one request waits in the queue of 1"));
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(json(refused).path("reason").asText()).isEqualTo("NOT_READY");
+        assertThat(json(refused).path("message").asText()).contains("overloaded").contains("threads(n)");
+        assertThat(captured).doesNotContain("WARN").doesNotContain("ERROR");
+        handler.gate.countDown();
+        assertThat(busy.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(queued.get(10, TimeUnit.SECONDS).statusCode()).as("the queued request is answered").isEqualTo(200);
+    }
+
+    @Test
+    void serve_clientSendingHalfARequest_holdsTheOnlyThreadNoLongerThanTheRequestTimeLimit() throws Exception {
+        String instance = serve(HttpTransport.builder().threads(1).build(), handler);
+        HttpTransport client = client(HttpTransport.builder().requestTimeout(Duration.ofSeconds(30)));
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(instance.split(":")[1]))) {
+            slow.getOutputStream().write(bytes("GET /views/songs/keys/AA?partition=0 HTTP/1.1\r\nHost: x"));
+            slow.getOutputStream().flush();
+
+            KeyAnswer answer = assertTimeout(Duration.ofSeconds(25),
+                    () -> client.get(instance, new KeyRequest(VIEW, bytes("song-0004"), 0, -1)));
+
+            assertThat(answer.value()).asString(UTF_8).isEqualTo("value-4");
+            assertThat(System.getProperty(HttpQueryServer.MAX_REQUEST_TIME))
+                    .isEqualTo(Long.toString(HttpQueryServer.DEFAULT_MAX_REQUEST_SECONDS));
+        }
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Test
@@ -618,7 +677,8 @@ class HttpTransportTest {
     @Test
     void builder_settingTwice_throwsSayingSo_withoutRepeatingTheToken() throws Exception {
         HttpTransport.Builder builder = HttpTransport.builder().bearerToken(TOKEN).threads(2)
-                .requestTimeout(Duration.ofSeconds(1)).maxPageSize(10).sslContext(SSLContext.getDefault());
+                .requestTimeout(Duration.ofSeconds(1)).maxPageSize(10).maxQueuedRequests(5)
+                .sslContext(SSLContext.getDefault());
 
         assertThatThrownBy(() -> builder.bearerToken("other")).isInstanceOf(IllegalStateException.class)
                 .hasMessage("bearerToken was already set");
@@ -626,6 +686,7 @@ class HttpTransportTest {
         assertThatThrownBy(() -> builder.requestTimeout(Duration.ofSeconds(2)))
                 .hasMessage("requestTimeout was already set to PT1S");
         assertThatThrownBy(() -> builder.maxPageSize(20)).hasMessage("maxPageSize was already set to 10");
+        assertThatThrownBy(() -> builder.maxQueuedRequests(20)).hasMessage("maxQueuedRequests was already set to 5");
         assertThatThrownBy(() -> builder.sslContext(SSLContext.getDefault())).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("sslContext was already set");
     }
@@ -636,6 +697,8 @@ class HttpTransportTest {
                 .hasMessageContaining("at least 1, was 0");
         assertThatThrownBy(() -> HttpTransport.builder().maxPageSize(-5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1, was -5");
+        assertThatThrownBy(() -> HttpTransport.builder().maxQueuedRequests(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1, was 0");
         assertThatThrownBy(() -> HttpTransport.builder().requestTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Duration.ofSeconds");
         assertThatThrownBy(() -> HttpTransport.builder().requestTimeout(Duration.ofSeconds(-1)))
@@ -800,6 +863,11 @@ class HttpTransportTest {
         return RAW.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    private static CompletableFuture<HttpResponse<String>> rawAsync(String instance, String pathAndQuery) {
+        return RAW.sendAsync(HttpRequest.newBuilder(URI.create("http://" + instance + pathAndQuery))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static JsonNode json(HttpResponse<String> response) throws IOException {
         return JSON.readTree(response.body());
     }
@@ -858,6 +926,9 @@ class HttpTransportTest {
         volatile KeyRequest lastGet;
         volatile ScanRequest lastScan;
         volatile Thread lastThread;
+        /** When set, every get waits for it to open, after counting down {@link #entered}. */
+        volatile CountDownLatch gate;
+        final CountDownLatch entered = new CountDownLatch(1);
 
         SortedHandler(String view) {
             this.view = view;
@@ -877,6 +948,16 @@ class HttpTransportTest {
             lastGet = request;
             lastThread = Thread.currentThread();
             failIfTold();
+            CountDownLatch waitFor = gate;
+            if (waitFor != null) {
+                entered.countDown();
+                try {
+                    waitFor.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted at the gate", e);
+                }
+            }
             return new KeyAnswer(rows.get(Bytes.wrap(request.key())), standby, lag);
         }
 
