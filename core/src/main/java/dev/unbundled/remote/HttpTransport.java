@@ -60,6 +60,7 @@ import javax.net.ssl.SSLContext;
  *     {@code sun.net.httpserver.idleInterval} (seconds a kept-alive connection may idle; 30) are left alone.</li>
  * <li>At most {@link Builder#maxQueuedRequests} requests wait for a server thread; more are refused with 503.</li>
  * <li>A scan names at most 10,000 partitions, and a page holds at most {@link Builder#maxPageSize} rows.</li>
+ * <li>The client reads replies of at most 64 MiB; a larger one is refused as {@code UNREACHABLE}.</li>
  * </ul>
  */
 public final class HttpTransport implements Transport {

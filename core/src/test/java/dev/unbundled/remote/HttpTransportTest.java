@@ -598,6 +598,24 @@ class HttpTransportTest {
         }
     }
 
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void get_replyLargerThanTheClientReads_throwsUnreachableNamingTheLimit(boolean chunked) throws IOException {
+        String body = "{\"value\":\"" + "A".repeat(2_000) + "\",\"standby\":false,\"lag\":0}";
+        String instance = stubServer(200, body, chunked);
+        int length = bytes(body).length;
+        KeyRequest request = new KeyRequest(VIEW, bytes("k"), 0, -1);
+
+        KeyAnswer atTheLimit = new HttpQueryClient(null, null, Duration.ofSeconds(5), length).get(instance, request);
+        RemoteQueryException e = catchRemote(() ->
+                new HttpQueryClient(null, null, Duration.ofSeconds(5), length - 1).get(instance, request));
+
+        assertThat(atTheLimit.value()).hasSize(1_500);
+        assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
+        assertThat(e.getMessage()).contains(instance).contains("more than " + (length - 1) + " bytes")
+                .contains("maxPageSize");
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Test
@@ -818,6 +836,11 @@ class HttpTransportTest {
      * negative status, never answers until the test ends.
      */
     private String stubServer(int status, String body) throws IOException {
+        return stubServer(status, body, false);
+    }
+
+    /** As {@link #stubServer(int, String)}, sending the body in chunks, without a length, if told to. */
+    private String stubServer(int status, String body, boolean chunked) throws IOException {
         CountDownLatch testOver = new CountDownLatch(1);
         HttpServer server = HttpServer.create(loopback(), 0);
         server.createContext("/", exchange -> {
@@ -827,7 +850,7 @@ class HttpTransportTest {
                     return;
                 }
                 byte[] bytes = body.getBytes(UTF_8);
-                exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+                exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
                 exchange.getResponseBody().write(bytes);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
