@@ -214,7 +214,7 @@ class HttpTransportTest {
     }
 
     @Test
-    void refusals_400to503_logNothingAtWarnOrError() throws Exception {
+    void refusals400to503AndOversizedRanges_logNothingAtWarnOrError() throws Exception {
         String instance = serve(HttpTransport.builder().bearerToken(TOKEN).build(), handler);
         HttpTransport client = client(HttpTransport.builder().bearerToken(TOKEN));
 
@@ -230,6 +230,15 @@ class HttpTransportTest {
             handler.failure = new RemoteQueryException(VIEW, Reason.NOT_READY, "restoring");
             assertThat(catchRemote(() -> client.get(instance, new KeyRequest(VIEW, bytes("k"), 0, -1))).reason())
                     .isEqualTo(Reason.NOT_READY);
+            handler.failure = null;
+            HttpResponse<String> oversized = raw("GET", instance, "/views/songs/rows?partitions=0&limit=1000000",
+                    "Bearer " + TOKEN);
+            assertThat(oversized.statusCode()).isEqualTo(200);
+            assertThat(json(oversized).get("rows")).as("the range is cut to a page").hasSize(1000);
+            String tooMany = IntStream.rangeClosed(0, 10_000).mapToObj(Integer::toString)
+                    .collect(Collectors.joining(","));
+            assertThat(raw("GET", instance, "/views/songs/rows?partitions=" + tooMany, "Bearer " + TOKEN)
+                    .statusCode()).isEqualTo(400);
         });
 
         assertThat(captured).doesNotContain("WARN").doesNotContain("ERROR").doesNotContain("\tat ");
