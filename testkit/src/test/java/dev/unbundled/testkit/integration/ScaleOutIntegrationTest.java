@@ -372,7 +372,8 @@ class ScaleOutIntegrationTest {
             assertThat(nowhere.statusCode()).as(nowhere.body()).isEqualTo(400);
             assertThat(nowhere.body()).contains("songs-by-id").contains("partition " + partition)
                     .contains("0 to " + (PARTITIONS - 1));
-            assertThat(status(b + "/views/songs-by-id/rows?partitions=0," + partition, TOKEN)).isEqualTo(400);
+            // alone: asked with partitions B does not hold, the scan is refused 421 (re-route) at the first of them
+            assertThat(status(b + "/views/songs-by-id/rows?partitions=" + partition, TOKEN)).isEqualTo(400);
         }
         List<Integer> pageSizes = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
