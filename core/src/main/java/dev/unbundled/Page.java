@@ -6,7 +6,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * One page of a scan, in key order, and the cursor to the next. Pages hold no store resources: nothing to close.
+ * One page of a scan, in the order of {@link ReadOnlyView#all()} (serialised keys' bytes, compared unsigned), and
+ * the cursor to the next. Pages hold no store resources: nothing to close.
  *
  * <pre>{@code
  * Page<String, Song> page = songs.page(100);
@@ -17,7 +18,7 @@ import java.util.Optional;
  * }
  * }</pre>
  *
- * @param entries the rows of this page, ordered by serialised key
+ * @param entries the rows of this page, ordered by serialised key bytes, compared unsigned
  * @param next the cursor to pass to {@link ReadOnlyView#nextPage(String, int)} for the following page, or empty
  *        if this is the last page
  * @param <K> the key type

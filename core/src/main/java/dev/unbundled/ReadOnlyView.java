@@ -13,7 +13,8 @@ import org.apache.kafka.common.serialization.Serializer;
  *
  * <p>Point reads answer from local state in microseconds. Scans ({@link #range}, {@link #all},
  * {@link #prefixScan}) return a {@link Stream} that holds a store iterator: <b>always close it</b>,
- * best with try-with-resources. Keys are ordered by their serialised bytes, as the store keeps them.
+ * best with try-with-resources. Rows come in the order of their serialised keys, compared as unsigned bytes (the
+ * order the stores keep), which is not always the key type's own order: see {@link #all()}.
  *
  * <pre>{@code
  * ReadOnlyView<String, OrderNote> notes = runtime.view(ORDER_NOTES);
@@ -27,8 +28,9 @@ import org.apache.kafka.common.serialization.Serializer;
  * <p>When several instances of a service run the view, each holds some of its partitions. On a runtime that
  * {@linkplain ViewRuntime.Builder#advertise advertises} an address, reads ({@link #get}, {@link #getAll},
  * scans and pages) are routed: a key is read at the instance that holds it, and scans gather every partition
- * from the instances that hold them and merge them in key order. {@link #status()}, {@link #awaitReady},
- * {@link #approximateCount()}, {@link #subscribe} and freshness waits are about this instance's partitions.
+ * from the instances that hold them and merge them in that same serialised-key order. {@link #status()},
+ * {@link #awaitReady}, {@link #approximateCount()}, {@link #subscribe} and freshness waits are about this
+ * instance's partitions.
  *
  * <p>Reads never throw Kafka Streams' {@code InvalidStateStoreException}: a view that cannot answer
  * yet throws {@link ViewNotReadyException}, naming the view and its state. Every method is safe to
@@ -135,21 +137,27 @@ public interface ReadOnlyView<K, V> {
     Map<K, V> getAll(Collection<? extends K> keys);
 
     /**
-     * Scans the rows whose keys lie between {@code from} and {@code to}, both inclusive, in the
-     * order of the keys' serialised bytes. The stream must be closed.
+     * Scans the rows whose serialised keys lie between those of {@code from} and {@code to}, both inclusive,
+     * in the order of {@link #all()}. The stream must be closed.
      *
      * @param from the first key, not null
      * @param to the last key, not null, not before {@code from}
      * @return the rows, lazily; close it
      * @throws NullPointerException if a bound is null
-     * @throws IllegalArgumentException if {@code to} sorts before {@code from}
+     * @throws IllegalArgumentException if {@code to}'s serialised bytes sort before {@code from}'s (as
+     *         {@code range(-1, 1)} does for {@code Serdes.Integer()} keys)
      * @throws ViewNotReadyException if the view cannot answer yet
      * @throws IllegalStateException if the runtime has been closed
      */
     Stream<Map.Entry<K, V>> range(K from, K to);
 
     /**
-     * Scans every row in key order. The stream must be closed.
+     * Scans every row, in the lexicographic order of the serialised keys' bytes, each compared unsigned (the
+     * order the stores keep), not the key type's own order. For {@code Serdes.String()} keys that is the order
+     * of their UTF-8 bytes, which is {@link String#compareTo} order except that characters above U+FFFF sort
+     * after those from U+E000 to U+FFFF; for {@code Serdes.Integer()} and {@code Serdes.Long()} keys
+     * (big-endian two's complement) it is 0 up to the largest value, then the smallest up to -1. The stream
+     * must be closed.
      *
      * @return the rows, lazily; close it
      * @throws ViewNotReadyException if the view cannot answer yet
@@ -208,7 +216,7 @@ public interface ReadOnlyView<K, V> {
     Read<V> read(K key);
 
     /**
-     * Reads the first page of {@link #all()}: at most {@code limit} rows in key order, and a cursor to the next
+     * Reads the first page of {@link #all()}: at most {@code limit} rows in its order, and a cursor to the next
      * page. Unlike a scan, a page holds no store resources.
      *
      * <pre>{@code

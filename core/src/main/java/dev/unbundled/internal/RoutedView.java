@@ -8,12 +8,14 @@ import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
+import dev.unbundled.internal.StreamsRuntime.Copies;
 import dev.unbundled.remote.KeyAnswer;
 import dev.unbundled.remote.KeyRequest;
 import dev.unbundled.remote.RemoteQueryException;
 import dev.unbundled.remote.ScanAnswer;
 import dev.unbundled.remote.ScanRequest;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -35,12 +37,11 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import java.time.Instant;
 
 /**
  * A view whose partitions are spread over several instances: each read goes to the instance that holds the
- * key (or, for scans, to every instance that holds partitions, merged in key order). Reads of partitions
- * held here are answered from the local {@link StoreView}.
+ * key (or, for scans, to every instance that holds partitions, merged in the unsigned byte order of the
+ * serialised keys). Reads of partitions held here are answered from the local {@link StoreView}.
  *
  * @param <K> the key type
  * @param <V> the value type
@@ -166,11 +167,7 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
             }
             ReadOnlyKeyValueStore<K, V> store = local.guarded(() -> local.partitionStore(partition, standby));
             V value = local.guarded(() -> store.get(key));
-            long lag = standby ? runtime.storeLag(name(), partition) : 0;
-            if (lag > maxLag && standby) {
-                throw new ViewNotReadyException(name(), ViewStatus.State.RESTORING, "the standby is " + lag
-                        + " records behind, more than the allowed " + maxLag, null);
-            }
+            long lag = standby ? requireCloseEnough(partition) : 0;
             return new Read<>(Optional.ofNullable(value), instance, standby, lag);
         }
         KeyAnswer answer = runtime.transport().get(instance,
@@ -178,6 +175,21 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
         Optional<V> value = answer.value() == null ? Optional.empty()
                 : Optional.of(valueSerde.deserializer().deserialize(null, answer.value()));
         return new Read<>(value, instance, answer.standby(), answer.lag());
+    }
+
+    /**
+     * @return how far this instance's standby copy of the partition is behind
+     * @throws ViewNotReadyException if it is further behind than this view allows
+     */
+    private long requireCloseEnough(int partition) {
+        long lag = runtime.storeLag(name(), partition);
+        if (lag > maxLag) {
+            throw new ViewNotReadyException(name(), ViewStatus.State.RESTORING, "View '" + name() + "': the standby"
+                    + " of partition " + partition + " here is " + (lag == Long.MAX_VALUE ? "of unknown lag" : lag
+                    + " records behind") + ", more than the allowed " + maxLag + "; retry shortly, or allow more"
+                    + " with withStandbyReads(maxLag)", null);
+        }
+        return lag;
     }
 
     private static boolean retriable(RemoteQueryException e) {
@@ -251,36 +263,41 @@ final class RoutedView<K, V> implements ReadOnlyView<K, V> {
 
     /**
      * Opens a scan over every partition of the view: the partitions held here from the local stores, the
-     * others page by page from the instances that hold them, all merged in serialised-key order.
+     * others page by page from the instances that hold them, all merged in serialised-key order. If any part
+     * cannot be opened, or cannot give its first row, the parts already opened are closed.
      */
     private KeyValueIterator<K, V> open(ScanSpec spec, int batch) {
-        List<StreamsRuntime.Copies> plan = runtime.scanPlan(name(), maxLag >= 0);
+        List<Copies> plan = runtime.scanPlan(name(), maxLag >= 0);
         List<KeyValueIterator<K, V>> parts = new ArrayList<>();
         try {
-            for (StreamsRuntime.Copies copies : plan) {
-                if (copies.instance().equals(runtime.instance())) {
-                    parts.add(local.guarded(() -> local.open(spec, copies.partitions(), copies.standby())));
-                } else {
+            for (Copies copies : plan) {
+                if (!copies.instance().equals(runtime.instance())) {
                     parts.add(new RemoteRows(copies, spec, batch));
+                    continue;
                 }
+                if (copies.standby()) {
+                    copies.partitions().forEach(this::requireCloseEnough);
+                }
+                parts.add(local.guarded(() -> local.open(spec, copies.partitions(), copies.standby())));
             }
         } catch (RuntimeException e) {
-            parts.forEach(KeyValueIterator::close);
+            MergedIterator.closeAll(parts, e);
             throw e;
         }
-        return parts.size() == 1 ? parts.get(0) : new MergedIterator<>(parts, keySerializer);
+        // merging reads every part's first row: a local store that closed, or an instance that does not answer
+        return local.guarded(() -> MergedIterator.merge(parts, keySerializer));
     }
 
     /** The rows of some partitions at another instance, fetched a page at a time. */
     private final class RemoteRows implements KeyValueIterator<K, V> {
-        private final StreamsRuntime.Copies copies;
+        private final Copies copies;
         private final ScanSpec spec;
         private final int batch;
         private final ArrayDeque<ScanAnswer.Row> buffered = new ArrayDeque<>();
         private byte[] after;
         private boolean more = true;
 
-        RemoteRows(StreamsRuntime.Copies copies, ScanSpec spec, int batch) {
+        RemoteRows(Copies copies, ScanSpec spec, int batch) {
             this.copies = copies;
             this.spec = spec;
             this.batch = batch;

@@ -12,15 +12,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.List;
-import java.util.function.Function;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -243,7 +245,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
      * @param standby whether standby copies may answer
      * @return the rows; close them
      */
-    KeyValueIterator<K, V> open(ScanSpec spec, java.util.Set<Integer> partitions, boolean standby) {
+    KeyValueIterator<K, V> open(ScanSpec spec, Set<Integer> partitions, boolean standby) {
         List<ReadOnlyKeyValueStore<K, V>> stores = new ArrayList<>();
         if (partitions == null) {
             stores.addAll(partitionStores());
@@ -256,10 +258,10 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
         try {
             stores.forEach(store -> iterators.add(spec.open(store, keySerializer, keyDeserializer)));
         } catch (RuntimeException e) {
-            iterators.forEach(KeyValueIterator::close);
+            MergedIterator.closeAll(iterators, e);
             throw e;
         }
-        return iterators.size() == 1 ? iterators.get(0) : new MergedIterator<>(iterators, keySerializer);
+        return MergedIterator.merge(iterators, keySerializer);
     }
 
     private KeyValueIterator<K, V> open(ScanSpec spec) {
@@ -342,16 +344,16 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
             try {
                 partitions.forEach(store -> iterators.add(open.apply(store)));
             } catch (RuntimeException e) {
-                iterators.forEach(KeyValueIterator::close);
+                MergedIterator.closeAll(iterators, e);
                 throw e;
             }
-            return new MergedIterator<>(iterators, keySerializer);
+            return MergedIterator.merge(iterators, keySerializer);
         });
         return stream(iterator);
     }
 
     /**
-     * @param iterator rows in key order
+     * @param iterator rows in serialised-key order
      * @return them as a stream that closes the iterator when closed, and reports it if never closed
      */
     Stream<Map.Entry<K, V>> stream(KeyValueIterator<K, V> iterator) {
@@ -394,7 +396,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     }
 
     /** A store iterator as a plain iterator of entries, translating store exceptions on the way. */
-    private final class Rows implements java.util.Iterator<Map.Entry<K, V>> {
+    private final class Rows implements Iterator<Map.Entry<K, V>> {
         private final KeyValueIterator<K, V> iterator;
 
         Rows(KeyValueIterator<K, V> iterator) {

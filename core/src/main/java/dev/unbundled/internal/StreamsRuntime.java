@@ -292,7 +292,26 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     @Override
     public ReadOnlyKeyValueStore<Object, Object> partitionStore(String view, int partition, boolean standby) {
         requireOpen(view);
-        return partitionStores.computeIfAbsent(view + "/" + partition + "/" + standby, key -> {
+        String cached = view + "/" + partition + "/" + standby;
+        ReadOnlyKeyValueStore<Object, Object> known = partitionStores.get(cached);
+        if (known != null) {
+            return known;
+        }
+        // a remote read names any partition it likes: cache only the view's own, or every number asked stays
+        Set<String> topics = storeTopics(view);
+        int partitions;
+        try {
+            partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+        } catch (ViewNotReadyException e) {
+            throw e;
+        } catch (ViewException e) {
+            throw notReady(view, e);
+        }
+        if (partition < 0 || partition >= partitions) {
+            throw new IllegalArgumentException("View '" + view + "' has partitions 0 to " + (partitions - 1)
+                    + "; partition " + partition + " does not exist. Ask for one Kafka Streams' metadata names");
+        }
+        return partitionStores.computeIfAbsent(cached, key -> {
             StoreQueryParameters<ReadOnlyKeyValueStore<Object, Object>> query = StoreQueryParameters
                     .fromNameAndType(views.storeNames().get(view), QueryableStoreTypes.<Object, Object>keyValueStore())
                     .withPartition(partition);

@@ -19,7 +19,7 @@ public interface ViewHost {
     ReadOnlyKeyValueStore<Object, Object> store(String view);
 
     /**
-     * The view's store one partition at a time, for scans that must merge partitions in key order (a store
+     * The view's store one partition at a time, for scans that must merge partitions in serialised-key order (a store
      * over all local partitions returns one partition's rows after another's).
      *
      * @param view the view's name
@@ -50,6 +50,7 @@ public interface ViewHost {
      * @param standby whether a standby copy may answer when no active one runs here
      * @return the store
      * @throws org.apache.kafka.streams.errors.InvalidStateStoreException if no such copy runs here
+     * @throws IllegalArgumentException if the view has no such partition
      */
     default ReadOnlyKeyValueStore<Object, Object> partitionStore(String view, int partition, boolean standby) {
         return store(view);

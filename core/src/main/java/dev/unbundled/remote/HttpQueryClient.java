@@ -3,6 +3,7 @@ package dev.unbundled.remote;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.unbundled.remote.RemoteQueryException.Reason;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -18,16 +19,27 @@ import javax.net.ssl.SSLContext;
 
 /** Sends reads to other instances' {@link HttpQueryServer}s over one shared JDK {@link HttpClient}. */
 final class HttpQueryClient {
+    /** The largest reply read from a peer: far above a page of ordinary rows, far below what exhausts a heap. */
+    static final int MAX_REPLY_BYTES = 64 * 1024 * 1024;
+
     private final HttpClient http;
     private final String scheme;
     private final String authorization;
     private final Duration requestTimeout;
+    private final int maxReplyBytes;
 
     /**
      * @param sslContext the TLS context to trust servers with, or null to speak plain HTTP
      * @param bearerToken the token to send, or null
      */
     HttpQueryClient(SSLContext sslContext, String bearerToken, Duration requestTimeout) {
+        this(sslContext, bearerToken, requestTimeout, MAX_REPLY_BYTES);
+    }
+
+    /**
+     * @param maxReplyBytes the largest reply body to read; a larger one is refused as {@code UNREACHABLE}
+     */
+    HttpQueryClient(SSLContext sslContext, String bearerToken, Duration requestTimeout, int maxReplyBytes) {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(requestTimeout)
@@ -39,6 +51,7 @@ final class HttpQueryClient {
         this.scheme = sslContext == null ? "http" : "https";
         this.authorization = bearerToken == null ? null : "Bearer " + bearerToken;
         this.requestTimeout = requestTimeout;
+        this.maxReplyBytes = maxReplyBytes;
     }
 
     KeyAnswer get(String instance, KeyRequest request) {
@@ -117,9 +130,11 @@ final class HttpQueryClient {
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        HttpResponse<byte[]> response;
+        HttpResponse<InputStream> response;
+        byte[] bytes;
         try {
-            response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+            response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            bytes = boundedBody(instance, view, response);
         } catch (IOException e) {
             throw new RemoteQueryException(view, Reason.UNREACHABLE, "Instance " + instance + " could not be reached"
                     + " to read view '" + view + "' (" + e + "); check that it is running and reachable", e);
@@ -130,7 +145,7 @@ final class HttpQueryClient {
         }
         JsonNode body;
         try {
-            body = HttpProtocol.JSON.readTree(response.body());
+            body = HttpProtocol.JSON.readTree(bytes);
         } catch (IOException e) {
             throw nonsense(instance, view, "HTTP " + response.statusCode() + " with a body that is not JSON", e);
         }
@@ -138,6 +153,21 @@ final class HttpQueryClient {
             throw nonsense(instance, view, "HTTP " + response.statusCode() + " without a JSON object", null);
         }
         return new Reply(response.statusCode(), body);
+    }
+
+    /** Reads the body of a reply, refusing one larger than {@link #maxReplyBytes} before reading all of it. */
+    private byte[] boundedBody(String instance, String view, HttpResponse<InputStream> response) throws IOException {
+        try (InputStream in = response.body()) {
+            long declared = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+            byte[] bytes = declared > maxReplyBytes ? null : in.readNBytes(maxReplyBytes + 1);
+            if (bytes == null || bytes.length > maxReplyBytes) {
+                throw new RemoteQueryException(view, Reason.UNREACHABLE, "Instance " + instance + " answered a read"
+                        + " of view '" + view + "' with more than " + maxReplyBytes + " bytes (HTTP "
+                        + response.statusCode() + (declared < 0 ? "" : ", " + declared + " bytes") + "), more than a"
+                        + " client reads; give that instance's HttpTransport a lower maxPageSize");
+            }
+            return bytes;
+        }
     }
 
     private static RemoteQueryException refusal(String instance, String view, Reply reply) {

@@ -40,15 +40,34 @@ import javax.net.ssl.SSLContext;
  *     404 {@code UNKNOWN_VIEW}, 421 {@code NOT_HERE}, 503 {@code NOT_READY} (or 502 {@code UNREACHABLE} if the
  *     handler itself reports that); the client throws a {@link RemoteQueryException} with the same
  *     {@link RemoteQueryException.Reason} and the server's message after the instance's address</td></tr>
+ * <tr><td>a read while every server thread is busy and {@link Builder#maxQueuedRequests} requests wait</td>
+ *     <td>503 {@code NOT_READY} at once, saying the instance is overloaded (routed reads retry it like any
+ *     {@code NOT_READY}); if even the thread that answers these is busy, the connection is closed unanswered</td></tr>
  * <tr><td>anything else</td>
  *     <td>405 for a method other than GET, 404 for a path outside {@code /views}, 500 if the handler failed
  *     unexpectedly (logged at WARN); the client reports these as {@code UNREACHABLE}</td></tr>
  * </table>
+ *
+ * <p>Limits that keep a slow or hostile client from starving reads:
+ * <ul>
+ * <li>A server thread reads a request before answering it. The JDK server closes a connection whose request
+ *     has not fully arrived after {@code sun.net.httpserver.maxReqTime} seconds; the JDK sets no limit, so
+ *     this transport sets it to 10 when the JVM has no value. The JDK reads it (and
+ *     {@code sun.net.httpserver.nodelay}, which this transport sets to {@code true}) once, when the JVM's
+ *     first {@code HttpServer} starts: to choose another value, or if your service starts its own JDK server
+ *     first, set it with {@code -Dsun.net.httpserver.maxReqTime=<seconds>}. Its neighbours
+ *     {@code sun.net.httpserver.maxRspTime} (seconds to send a response; unlimited) and
+ *     {@code sun.net.httpserver.idleInterval} (seconds a kept-alive connection may idle; 30) are left alone.</li>
+ * <li>At most {@link Builder#maxQueuedRequests} requests wait for a server thread; more are refused with 503.</li>
+ * <li>A scan names at most 10,000 partitions, and a page holds at most {@link Builder#maxPageSize} rows.</li>
+ * <li>The client reads replies of at most 64 MiB; a larger one is refused as {@code UNREACHABLE}.</li>
+ * </ul>
  */
 public final class HttpTransport implements Transport {
     private final String bearerToken;
     private final SSLContext sslContext;
     private final int threads;
+    private final int maxQueuedRequests;
     private final int maxPageSize;
     private final HttpQueryClient client;
 
@@ -59,14 +78,16 @@ public final class HttpTransport implements Transport {
         this.bearerToken = builder.bearerToken;
         this.sslContext = builder.sslContext;
         this.threads = builder.threads != null ? builder.threads : 4;
+        this.maxQueuedRequests = builder.maxQueuedRequests != null ? builder.maxQueuedRequests : 1_000;
         this.maxPageSize = builder.maxPageSize != null ? builder.maxPageSize : 1000;
         this.client = new HttpQueryClient(sslContext, bearerToken,
                 builder.requestTimeout != null ? builder.requestTimeout : Duration.ofSeconds(5));
     }
 
     /**
-     * Returns a transport with the defaults: plain HTTP, no token, 4 server threads, 5 s request timeout, pages
-     * of at most 1000 rows. Use it only on a network that only your service's instances can reach.
+     * Returns a transport with the defaults: plain HTTP, no token, 4 server threads with up to 1000 requests
+     * waiting for them, 5 s request timeout, pages of at most 1000 rows. Use it only on a network that only your
+     * service's instances can reach.
      *
      * <pre>{@code
      * try (HttpTransport transport = HttpTransport.create()) {
@@ -115,7 +136,8 @@ public final class HttpTransport implements Transport {
             throw new IllegalStateException("This HttpTransport already serves on port " + server.port()
                     + "; a transport serves once, so build another one for a second server");
         }
-        server = HttpQueryServer.start(bind, handler, sslContext, bearerToken, threads, maxPageSize);
+        server = HttpQueryServer.start(bind, handler, sslContext, bearerToken, threads, maxQueuedRequests,
+                maxPageSize);
         return server.port();
     }
 
@@ -208,6 +230,7 @@ public final class HttpTransport implements Transport {
         private String bearerToken;
         private SSLContext sslContext;
         private Integer threads;
+        private Integer maxQueuedRequests;
         private Duration requestTimeout;
         private Integer maxPageSize;
 
@@ -287,6 +310,30 @@ public final class HttpTransport implements Transport {
                         + "; the server needs a thread to answer reads");
             }
             this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets how many requests may wait for a free server thread. A request beyond them is answered at once
+         * with 503 {@code NOT_READY}, saying the instance is overloaded, instead of waiting behind the others.
+         * Defaults to 1000.
+         *
+         * <pre>{@code
+         * HttpTransport.builder().threads(8).maxQueuedRequests(200)
+         * }</pre>
+         *
+         * @param requests at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code requests} is less than 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder maxQueuedRequests(int requests) {
+            requireUnset("maxQueuedRequests", this.maxQueuedRequests);
+            if (requests < 1) {
+                throw new IllegalArgumentException("maxQueuedRequests must be at least 1, was " + requests
+                        + "; it bounds how many requests wait for a server thread");
+            }
+            this.maxQueuedRequests = requests;
             return this;
         }
 

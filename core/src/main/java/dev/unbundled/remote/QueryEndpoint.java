@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,20 +33,30 @@ final class QueryEndpoint implements HttpHandler {
     private final QueryHandler handler;
     private final byte[] tokenDigest;
     private final int maxPageSize;
+    private final Supplier<String> overloaded;
 
     /**
      * @param bearerToken the token requests must carry, or null to accept every request
+     * @param overloaded why the server refuses the request being handled now (it has no worker free for it),
+     *        or null to answer it
      */
-    QueryEndpoint(QueryHandler handler, String bearerToken, int maxPageSize) {
+    QueryEndpoint(QueryHandler handler, String bearerToken, int maxPageSize, Supplier<String> overloaded) {
         this.handler = handler;
         this.tokenDigest = bearerToken == null ? null : sha256(bearerToken);
         this.maxPageSize = maxPageSize;
+        this.overloaded = overloaded;
     }
 
     @Override
     public void handle(HttpExchange exchange) {
         String target = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
         try {
+            String overload = overloaded.get();
+            if (overload != null) {
+                LOG.debug("Refused {} as {}: {}", target, Reason.NOT_READY, overload);
+                send(exchange, Reply.error(HttpProtocol.status(Reason.NOT_READY), Reason.NOT_READY.name(), overload));
+                return;
+            }
             send(exchange, answer(exchange, target));
         } catch (IOException e) {
             LOG.debug("Could not send the answer to {}; the caller probably hung up: {}", target, e.toString());

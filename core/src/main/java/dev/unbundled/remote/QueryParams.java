@@ -2,16 +2,22 @@ package dev.unbundled.remote;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The query string of one request to {@link QueryEndpoint}. Every accessor throws {@link IllegalArgumentException}
  * with a message for the caller when a value is malformed, which the endpoint answers with 400.
  */
 final class QueryParams {
+    /** The most partitions one scan may name: more than any view has, and a bound on the work one request costs. */
+    static final int MAX_PARTITIONS = 10_000;
+    /** How much of a malformed value a message repeats. */
+    private static final int SHOWN_CHARS = 100;
+
     private final Map<String, String> values;
 
     private QueryParams(Map<String, String> values) {
@@ -49,7 +55,8 @@ final class QueryParams {
         try {
             return URLDecoder.decode(raw, StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + raw + "' is not validly percent-encoded; encode it as UTF-8", e);
+            throw new IllegalArgumentException("'" + shown(raw) + "' is not validly percent-encoded; encode it as"
+                    + " UTF-8", e);
         }
     }
 
@@ -80,12 +87,13 @@ final class QueryParams {
 
     private static String outOfRange(String name, String text, long min, long max) {
         return "Query parameter '" + name + "' must be a whole number from " + min
-                + (max == Long.MAX_VALUE ? " up" : " to " + max) + ", was '" + text + "'";
+                + (max == Long.MAX_VALUE ? " up" : " to " + max) + ", was '" + shown(text) + "'";
     }
 
     /**
-     * @return the comma-separated partition numbers under {@code name}
-     * @throws IllegalArgumentException if absent, empty, or not distinct non-negative whole numbers
+     * @return the comma-separated partition numbers under {@code name}, in the order sent
+     * @throws IllegalArgumentException if absent, empty, not distinct non-negative whole numbers, or more than
+     *         {@link #MAX_PARTITIONS}
      */
     List<Integer> partitions(String name) {
         String text = values.get(name);
@@ -93,24 +101,39 @@ final class QueryParams {
             throw new IllegalArgumentException("Query parameter '" + name + "' is missing; send " + name
                     + "=0,3,5 with the partitions to scan");
         }
-        List<Integer> partitions = new ArrayList<>();
-        for (String part : text.split(",", -1)) {
+        Set<Integer> partitions = new LinkedHashSet<>();
+        for (int start = 0; start <= text.length(); ) {
+            if (partitions.size() == MAX_PARTITIONS) {
+                throw new IllegalArgumentException("Query parameter '" + name + "' lists more than " + MAX_PARTITIONS
+                        + " partitions; ask for fewer in one request");
+            }
+            int end = text.indexOf(',', start);
+            if (end < 0) {
+                end = text.length();
+            }
             int partition;
             try {
-                partition = Integer.parseInt(part);
+                partition = Integer.parseInt(text, start, end, 10);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(badPartitions(name, text), e);
             }
-            if (partition < 0 || partitions.contains(partition)) {
+            if (partition < 0 || !partitions.add(partition)) {
                 throw new IllegalArgumentException(badPartitions(name, text));
             }
-            partitions.add(partition);
+            start = end + 1;
         }
-        return partitions;
+        return List.copyOf(partitions);
     }
 
     private static String badPartitions(String name, String text) {
-        return "Query parameter '" + name + "' must list distinct partition numbers like 0,3,5, was '" + text + "'";
+        return "Query parameter '" + name + "' must list distinct partition numbers like 0,3,5, was '" + shown(text)
+                + "'";
+    }
+
+    /** @return the text, cut short if long: a message repeats what was sent, but not all of a huge value */
+    private static String shown(String text) {
+        return text.length() <= SHOWN_CHARS ? text : text.substring(0, SHOWN_CHARS) + "... (" + text.length()
+                + " characters)";
     }
 
     /**
@@ -130,8 +153,8 @@ final class QueryParams {
         try {
             return HttpProtocol.decode(text);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(what + " '" + text + "' is not base64url; encode the serialised bytes"
-                    + " with Base64.getUrlEncoder().withoutPadding()", e);
+            throw new IllegalArgumentException(what + " '" + shown(text) + "' is not base64url; encode the serialised"
+                    + " bytes with Base64.getUrlEncoder().withoutPadding()", e);
         }
     }
 }

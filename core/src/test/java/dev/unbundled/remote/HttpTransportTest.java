@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -30,8 +31,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.NavigableMap;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -59,6 +62,17 @@ class HttpTransportTest {
 
     HttpTransportTest() {
         IntStream.range(0, ROWS).forEach(i -> handler.put(songKey(i), "value-" + i));
+    }
+
+    /**
+     * The JDK reads its server settings once, when the JVM's first HttpServer starts: let that be one of ours,
+     * as in a service, so that the settings HttpTransport defaults (such as the request time limit) hold here.
+     */
+    @BeforeAll
+    static void firstServerOfTheJvm() throws IOException {
+        try (HttpTransport first = HttpTransport.create()) {
+            first.serve(loopback(), new SortedHandler(VIEW));
+        }
     }
 
     @AfterEach
@@ -200,7 +214,7 @@ class HttpTransportTest {
     }
 
     @Test
-    void refusals_400to503_logNothingAtWarnOrError() throws Exception {
+    void refusals400to503AndOversizedRanges_logNothingAtWarnOrError() throws Exception {
         String instance = serve(HttpTransport.builder().bearerToken(TOKEN).build(), handler);
         HttpTransport client = client(HttpTransport.builder().bearerToken(TOKEN));
 
@@ -216,6 +230,15 @@ class HttpTransportTest {
             handler.failure = new RemoteQueryException(VIEW, Reason.NOT_READY, "restoring");
             assertThat(catchRemote(() -> client.get(instance, new KeyRequest(VIEW, bytes("k"), 0, -1))).reason())
                     .isEqualTo(Reason.NOT_READY);
+            handler.failure = null;
+            HttpResponse<String> oversized = raw("GET", instance, "/views/songs/rows?partitions=0&limit=1000000",
+                    "Bearer " + TOKEN);
+            assertThat(oversized.statusCode()).isEqualTo(200);
+            assertThat(json(oversized).get("rows")).as("the range is cut to a page").hasSize(1000);
+            String tooMany = IntStream.rangeClosed(0, 10_000).mapToObj(Integer::toString)
+                    .collect(Collectors.joining(","));
+            assertThat(raw("GET", instance, "/views/songs/rows?partitions=" + tooMany, "Bearer " + TOKEN)
+                    .statusCode()).isEqualTo(400);
         });
 
         assertThat(captured).doesNotContain("WARN").doesNotContain("ERROR").doesNotContain("\tat ");
@@ -318,6 +341,9 @@ class HttpTransportTest {
         "/views/songs/keys/AA?partition=0&partition=1",
         "/views/songs/rows",
         "/views/songs/rows?partitions=a,b",
+        "/views/songs/rows?partitions=0,0",
+        "/views/songs/rows?partitions=0,",
+        "/views/songs/rows?partitions=0,-1",
         "/views/songs/rows?partitions=0&limit=-1",
         "/views/songs/rows?partitions=0&limit=0",
         "/views/songs/rows?partitions=0&limit=abc",
@@ -335,6 +361,33 @@ class HttpTransportTest {
         assertThat(response.statusCode()).as(response.body()).isEqualTo(400);
         assertThat(json(response).path("reason").asText()).isEqualTo("BAD_REQUEST");
         assertThat(json(response).path("message").asText()).isNotBlank();
+    }
+
+    @Test
+    void rawScan_moreThanTenThousandPartitions_is400NamingTheLimit() throws Exception {
+        String instance = serve(HttpTransport.create(), handler);
+        String tenThousand = IntStream.range(0, 10_000).mapToObj(Integer::toString).collect(Collectors.joining(","));
+
+        HttpResponse<String> most = raw("GET", instance, "/views/songs/rows?partitions=" + tenThousand);
+        HttpResponse<String> tooMany = raw("GET", instance, "/views/songs/rows?partitions=" + tenThousand + ",10000");
+
+        assertThat(most.statusCode()).as(most.body()).isEqualTo(200);
+        assertThat(handler.lastScan.partitions()).hasSize(10_000).startsWith(0, 1, 2).endsWith(9_999);
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(json(tooMany).path("message").asText()).contains("more than 10000 partitions");
+        assertThat(handler.lastScan.partitions()).as("not passed on").hasSize(10_000);
+    }
+
+    @Test
+    void rawScan_malformedLongPartitionList_is400QuotingOnlyItsStart() throws Exception {
+        String instance = serve(HttpTransport.create(), handler);
+        String repeated = IntStream.range(0, 5_000).mapToObj(i -> "7").collect(Collectors.joining(","));
+
+        HttpResponse<String> response = raw("GET", instance, "/views/songs/rows?partitions=" + repeated);
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("message").asText()).contains("distinct").contains("(9999 characters)")
+                .hasSizeLessThan(300);
     }
 
     @Test
@@ -508,6 +561,70 @@ class HttpTransportTest {
         assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
     }
 
+    // ---------------------------------------------------------------- overload and slow or huge messages
+
+    @Test
+    void serve_everyThreadBusyAndQueueFull_answersTheNextRequest503NotReadyAtOnce() throws Exception {
+        String instance = serve(HttpTransport.builder().threads(1).maxQueuedRequests(1).build(), handler);
+        handler.gate = new CountDownLatch(1);
+        CompletableFuture<HttpResponse<String>> busy = rawAsync(instance, "/views/songs/keys/" + base64("song-0001")
+                + "?partition=0");
+        assertThat(handler.entered.await(10, TimeUnit.SECONDS)).as("the only thread is answering").isTrue();
+        List<CompletableFuture<HttpResponse<String>>> later = new ArrayList<>();
+
+        String captured = stderrDuring(() -> {
+            later.add(rawAsync(instance, "/views/songs/keys/" + base64("song-0002") + "?partition=0"));
+            later.add(rawAsync(instance, "/views/songs/keys/" + base64("song-0003") + "?partition=0"));
+            CompletableFuture.anyOf(later.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+        });
+        HttpResponse<String> refused = later.stream().filter(CompletableFuture::isDone).findFirst().orElseThrow().get();
+        CompletableFuture<HttpResponse<String>> queued = later.stream().filter(f -> !f.isDone()).findFirst()
+                .orElseThrow(() -> new AssertionError("one request waits in the queue of 1"));
+
+        assertThat(refused.statusCode()).isEqualTo(503);
+        assertThat(json(refused).path("reason").asText()).isEqualTo("NOT_READY");
+        assertThat(json(refused).path("message").asText()).contains("overloaded").contains("threads(n)");
+        assertThat(captured).doesNotContain("WARN").doesNotContain("ERROR");
+        handler.gate.countDown();
+        assertThat(busy.get(10, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        assertThat(queued.get(10, TimeUnit.SECONDS).statusCode()).as("the queued request is answered").isEqualTo(200);
+    }
+
+    @Test
+    void serve_clientSendingHalfARequest_holdsTheOnlyThreadNoLongerThanTheRequestTimeLimit() throws Exception {
+        String instance = serve(HttpTransport.builder().threads(1).build(), handler);
+        HttpTransport client = client(HttpTransport.builder().requestTimeout(Duration.ofSeconds(30)));
+        try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(instance.split(":")[1]))) {
+            slow.getOutputStream().write(bytes("GET /views/songs/keys/AA?partition=0 HTTP/1.1\r\nHost: x"));
+            slow.getOutputStream().flush();
+
+            KeyAnswer answer = assertTimeout(Duration.ofSeconds(25),
+                    () -> client.get(instance, new KeyRequest(VIEW, bytes("song-0004"), 0, -1)));
+
+            assertThat(answer.value()).asString(UTF_8).isEqualTo("value-4");
+            assertThat(System.getProperty(HttpQueryServer.MAX_REQUEST_TIME))
+                    .isEqualTo(Long.toString(HttpQueryServer.DEFAULT_MAX_REQUEST_SECONDS));
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void get_replyLargerThanTheClientReads_throwsUnreachableNamingTheLimit(boolean chunked) throws IOException {
+        String body = "{\"value\":\"" + "A".repeat(2_000) + "\",\"standby\":false,\"lag\":0}";
+        String instance = stubServer(200, body, chunked);
+        int length = bytes(body).length;
+        KeyRequest request = new KeyRequest(VIEW, bytes("k"), 0, -1);
+
+        KeyAnswer atTheLimit = new HttpQueryClient(null, null, Duration.ofSeconds(5), length).get(instance, request);
+        RemoteQueryException e = catchRemote(() ->
+                new HttpQueryClient(null, null, Duration.ofSeconds(5), length - 1).get(instance, request));
+
+        assertThat(atTheLimit.value()).hasSize(1_500);
+        assertThat(e.reason()).isEqualTo(Reason.UNREACHABLE);
+        assertThat(e.getMessage()).contains(instance).contains("more than " + (length - 1) + " bytes")
+                .contains("maxPageSize");
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     @Test
@@ -602,7 +719,8 @@ class HttpTransportTest {
     @Test
     void builder_settingTwice_throwsSayingSo_withoutRepeatingTheToken() throws Exception {
         HttpTransport.Builder builder = HttpTransport.builder().bearerToken(TOKEN).threads(2)
-                .requestTimeout(Duration.ofSeconds(1)).maxPageSize(10).sslContext(SSLContext.getDefault());
+                .requestTimeout(Duration.ofSeconds(1)).maxPageSize(10).maxQueuedRequests(5)
+                .sslContext(SSLContext.getDefault());
 
         assertThatThrownBy(() -> builder.bearerToken("other")).isInstanceOf(IllegalStateException.class)
                 .hasMessage("bearerToken was already set");
@@ -610,6 +728,7 @@ class HttpTransportTest {
         assertThatThrownBy(() -> builder.requestTimeout(Duration.ofSeconds(2)))
                 .hasMessage("requestTimeout was already set to PT1S");
         assertThatThrownBy(() -> builder.maxPageSize(20)).hasMessage("maxPageSize was already set to 10");
+        assertThatThrownBy(() -> builder.maxQueuedRequests(20)).hasMessage("maxQueuedRequests was already set to 5");
         assertThatThrownBy(() -> builder.sslContext(SSLContext.getDefault())).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("sslContext was already set");
     }
@@ -620,6 +739,8 @@ class HttpTransportTest {
                 .hasMessageContaining("at least 1, was 0");
         assertThatThrownBy(() -> HttpTransport.builder().maxPageSize(-5)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("at least 1, was -5");
+        assertThatThrownBy(() -> HttpTransport.builder().maxQueuedRequests(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1, was 0");
         assertThatThrownBy(() -> HttpTransport.builder().requestTimeout(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Duration.ofSeconds");
         assertThatThrownBy(() -> HttpTransport.builder().requestTimeout(Duration.ofSeconds(-1)))
@@ -739,6 +860,11 @@ class HttpTransportTest {
      * negative status, never answers until the test ends.
      */
     private String stubServer(int status, String body) throws IOException {
+        return stubServer(status, body, false);
+    }
+
+    /** As {@link #stubServer(int, String)}, sending the body in chunks, without a length, if told to. */
+    private String stubServer(int status, String body, boolean chunked) throws IOException {
         CountDownLatch testOver = new CountDownLatch(1);
         HttpServer server = HttpServer.create(loopback(), 0);
         server.createContext("/", exchange -> {
@@ -748,7 +874,7 @@ class HttpTransportTest {
                     return;
                 }
                 byte[] bytes = body.getBytes(UTF_8);
-                exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : bytes.length);
+                exchange.sendResponseHeaders(status, bytes.length == 0 ? -1 : chunked ? 0 : bytes.length);
                 exchange.getResponseBody().write(bytes);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -782,6 +908,11 @@ class HttpTransportTest {
             request.header("Authorization", authorization);
         }
         return RAW.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static CompletableFuture<HttpResponse<String>> rawAsync(String instance, String pathAndQuery) {
+        return RAW.sendAsync(HttpRequest.newBuilder(URI.create("http://" + instance + pathAndQuery))
+                .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode json(HttpResponse<String> response) throws IOException {
@@ -842,6 +973,9 @@ class HttpTransportTest {
         volatile KeyRequest lastGet;
         volatile ScanRequest lastScan;
         volatile Thread lastThread;
+        /** When set, every get waits for it to open, after counting down {@link #entered}. */
+        volatile CountDownLatch gate;
+        final CountDownLatch entered = new CountDownLatch(1);
 
         SortedHandler(String view) {
             this.view = view;
@@ -861,6 +995,16 @@ class HttpTransportTest {
             lastGet = request;
             lastThread = Thread.currentThread();
             failIfTold();
+            CountDownLatch waitFor = gate;
+            if (waitFor != null) {
+                entered.countDown();
+                try {
+                    waitFor.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted at the gate", e);
+                }
+            }
             return new KeyAnswer(rows.get(Bytes.wrap(request.key())), standby, lag);
         }
 

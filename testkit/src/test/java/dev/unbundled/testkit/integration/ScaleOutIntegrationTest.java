@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.unbundled.Freshness;
 import dev.unbundled.Page;
 import dev.unbundled.Read;
 import dev.unbundled.ReadOnlyView;
@@ -13,16 +14,35 @@ import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.remote.HttpTransport;
+import dev.unbundled.remote.KeyAnswer;
+import dev.unbundled.remote.KeyRequest;
+import dev.unbundled.remote.QueryHandler;
+import dev.unbundled.remote.RemoteQueryException;
+import dev.unbundled.remote.ScanAnswer;
+import dev.unbundled.remote.ScanRequest;
+import dev.unbundled.remote.Transport;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.EmbeddedKafka;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,8 +52,12 @@ import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -153,12 +177,12 @@ class ScaleOutIntegrationTest {
                 new StringSerializer(), songs.valueSerde().serializer())) {
             for (int partition = 0; partition < PARTITIONS; partition++) {
                 String key = keyIn(partition);
-                org.apache.kafka.clients.producer.RecordMetadata sent = producer.send(
+                RecordMetadata sent = producer.send(
                         new ProducerRecord<>(songs.name(), key, song(partition))).get();
                 assertThat(sent.partition()).isEqualTo(partition);
                 try {
                     // the key lives in the token's partition, so it is held where the token is processed
-                    assertThat(views.get(0).get(key, dev.unbundled.Freshness.after(sent))).contains(song(partition));
+                    assertThat(views.get(0).get(key, Freshness.after(sent))).contains(song(partition));
                     honoured++;
                 } catch (ViewNotReadyException e) {
                     assertThat(e.getMessage()).contains("songs-by-id").contains(songs.name() + "-" + partition)
@@ -239,6 +263,96 @@ class ScaleOutIntegrationTest {
     }
 
     @Test
+    void allAndPage_whenAnInstanceCannotBeReached_throwViewNotReadyNamingItsPartitionsAndAddress() {
+        RefusingScans transport = new RefusingScans();
+        ReadOnlyView<String, Song> a = runtime("a", 0, byId, transport).view(byId);
+        ReadOnlyView<String, Song> b = start("b", 0);
+        awaitSpread(List.of(a, b));
+        String missing = "partitions " + partitionsHeldBy(b) + " at " + runtimes.get(1).queryAddress().orElseThrow();
+        transport.refuse = true;
+
+        assertThatThrownBy(() -> {
+            try (Stream<Map.Entry<String, Song>> all = a.all()) {
+                all.count();
+            }
+        }).isInstanceOf(ViewNotReadyException.class).hasMessageContaining("'songs-by-id'")
+                .hasMessageContaining(missing).hasMessageContaining("no partial result");
+        assertThatThrownBy(() -> a.page(10)).isInstanceOf(ViewNotReadyException.class)
+                .hasMessageContaining("'songs-by-id'").hasMessageContaining(missing);
+    }
+
+    @Test
+    void allAndPage_whenAnInstanceCannotBeReached_closeTheLocalStoreIteratorsTheyOpened() {
+        RefusingScans transport = new RefusingScans();
+        ViewRuntime a = runtime("a", 0, byId, transport);
+        awaitSpread(List.of(a.view(byId), start("b", 0)));
+        transport.refuse = true;
+
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThatThrownBy(() -> a.view(byId).all()).isInstanceOf(ViewNotReadyException.class);
+            assertThatThrownBy(() -> a.view(byId).prefixScan("song-1")).isInstanceOf(ViewNotReadyException.class);
+            assertThatThrownBy(() -> a.view(byId).page(10)).isInstanceOf(ViewNotReadyException.class);
+        }
+
+        assertThat(openIterators(a)).as("store iterators A opened for its own partitions and never handed out")
+                .isZero();
+        transport.refuse = false;
+        try (Stream<Map.Entry<String, Song>> all = a.view(byId).all()) {
+            assertThat(all.count()).isEqualTo(KEYS);
+            assertThat(openIterators(a)).as("the metric counts the iterators of a scan in progress").isPositive();
+        }
+    }
+
+    @Test
+    void allAndPages_integerKeysOverSixPartitions_comeInTheUnsignedByteOrderOfTheSerialisedKeys() throws Exception {
+        Topic<Integer, Song> numbered = Topic.of("scale-numbered-" + RUN.get(), Serdes.Integer(),
+                Json.serde(Song.class));
+        KAFKA.kafka().createTopics(PARTITIONS, numbered.name());
+        List<Integer> numbers = new ArrayList<>(List.of(Integer.MIN_VALUE, -1_000_000, -65_536, 65_536, 1_000_000,
+                Integer.MAX_VALUE));
+        IntStream.rangeClosed(-130, 130).forEach(numbers::add);
+        try (KafkaProducer<Integer, Song> producer = new KafkaProducer<>(KAFKA.kafka().producerConfig(),
+                new IntegerSerializer(), numbered.valueSerde().serializer())) {
+            for (int number : numbers) {
+                producer.send(new ProducerRecord<>(numbered.name(), number, song(number)));
+            }
+            producer.flush();
+        }
+        ViewDefinition<Integer, Song> byNumber = View.from(numbered).materialize("songs-by-number");
+        List<ReadOnlyView<Integer, Song>> views = List.of(runtime("a", 0, byNumber).view(byNumber),
+                runtime("b", 0, byNumber).view(byNumber));
+        await().atMost(PATIENCE).until(() -> views.stream().allMatch(view -> view.status().isReady())
+                && views.stream().mapToLong(ScaleOutIntegrationTest::localKeys).sum() == numbers.size()
+                && views.stream().allMatch(view -> localKeys(view) > 0));
+        // the documented order: the serialised keys' bytes compared unsigned; for Serdes.Integer() (big-endian
+        // two's complement) that is 0 .. Integer.MAX_VALUE, then Integer.MIN_VALUE .. -1
+        IntegerSerializer keys = new IntegerSerializer();
+        List<Integer> expected = numbers.stream()
+                .sorted(Comparator.comparing(number -> Bytes.wrap(keys.serialize(null, number)))).toList();
+        assertThat(expected).startsWith(0, 1, 2).endsWith(-2, -1).contains(Integer.MAX_VALUE, Integer.MIN_VALUE)
+                .isEqualTo(numbers.stream().sorted(Integer::compareUnsigned).toList());
+
+        for (ReadOnlyView<Integer, Song> view : views) {
+            try (Stream<Map.Entry<Integer, Song>> all = view.all()) {
+                assertThat(all.map(Map.Entry::getKey).toList()).isEqualTo(expected);
+            }
+            List<Integer> paged = new ArrayList<>();
+            Page<Integer, Song> page = view.page(50);
+            paged.addAll(page.entries().stream().map(Map.Entry::getKey).toList());
+            while (page.next().isPresent()) {
+                page = view.nextPage(page.next().get(), 50);
+                paged.addAll(page.entries().stream().map(Map.Entry::getKey).toList());
+            }
+            assertThat(paged).isEqualTo(expected);
+            try (Stream<Map.Entry<Integer, Song>> range = view.range(-2, -1)) {
+                assertThat(range.map(Map.Entry::getKey).toList()).containsExactly(-2, -1);
+            }
+            assertThatThrownBy(() -> view.range(-1, 1)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("reversed");
+        }
+    }
+
+    @Test
     void queryServer_withToken_routesReads_andRefusesBadRequestsWithClearStatuses() throws Exception {
         List<ViewRuntime> secured = List.of(securedRuntime("a"), securedRuntime("b"), securedRuntime("c"));
         List<ReadOnlyView<String, Song>> views = secured.stream().map(runtime -> runtime.view(byId)).toList();
@@ -247,16 +361,23 @@ class ScaleOutIntegrationTest {
             assertThat(views.get(0).get(key(i))).contains(song(i));
         }
         String b = "http://" + secured.get(1).queryAddress().orElseThrow();
-        String key = java.util.Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(key(1).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String key = Base64.getUrlEncoder().withoutPadding().encodeToString(key(1).getBytes(StandardCharsets.UTF_8));
 
         assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", null)).isEqualTo(401);
         assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", "wrong")).isEqualTo(401);
         assertThat(status(b + "/views/no-such-view/keys/" + key + "?partition=0", TOKEN)).isEqualTo(404);
         assertThat(status(b + "/views/songs-by-id/keys/not*base64?partition=0", TOKEN)).isEqualTo(400);
+        for (String partition : List.of(String.valueOf(PARTITIONS), "1000", String.valueOf(Integer.MAX_VALUE))) {
+            HttpResponse<String> nowhere = get(b + "/views/songs-by-id/keys/" + key + "?partition=" + partition, TOKEN);
+            assertThat(nowhere.statusCode()).as(nowhere.body()).isEqualTo(400);
+            assertThat(nowhere.body()).contains("songs-by-id").contains("partition " + partition)
+                    .contains("0 to " + (PARTITIONS - 1));
+            // alone: asked with partitions B does not hold, the scan is refused 421 (re-route) at the first of them
+            assertThat(status(b + "/views/songs-by-id/rows?partitions=" + partition, TOKEN)).isEqualTo(400);
+        }
         List<Integer> pageSizes = new ArrayList<>();
         for (int partition = 0; partition < PARTITIONS; partition++) {
-            java.net.http.HttpResponse<String> rows = get(b + "/views/songs-by-id/rows?partitions=" + partition
+            HttpResponse<String> rows = get(b + "/views/songs-by-id/rows?partitions=" + partition
                     + "&limit=1000000", TOKEN);
             assertThat(rows.statusCode()).as(rows.body()).isIn(200, 421);
             if (rows.statusCode() == 200) {
@@ -287,36 +408,42 @@ class ScaleOutIntegrationTest {
         return get(uri, token).statusCode();
     }
 
-    private static java.net.http.HttpResponse<String> get(String uri, String token) throws Exception {
-        java.net.http.HttpRequest.Builder request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(uri));
+    private static HttpResponse<String> get(String uri, String token) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(uri));
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
-        return java.net.http.HttpClient.newHttpClient().send(request.build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void rebalanceUnderLoad_withStandbys_noReadFails() throws Exception {
-        Map<String, Long> outcomes = readWhileCIsStoppedAndRestarted(1);
-        assertThat(outcomes).containsOnlyKeys("ok");
-        assertThat(outcomes.get("ok")).isGreaterThan(1_000);
+        Outcomes outcomes = readWhileCIsStoppedAndRestarted(1);
+        assertThat(outcomes.counts()).as("%s", outcomes.failures()).containsOnlyKeys("ok");
+        assertThat(outcomes.counts().get("ok")).isGreaterThan(1_000);
     }
 
     @Test
     void rebalanceUnderLoad_withoutStandbys_failsOnlyWithViewNotReady_neverWrongValues() throws Exception {
-        Map<String, Long> outcomes = readWhileCIsStoppedAndRestarted(0);
-        System.out.println("Reads during a rebalance without standbys: " + outcomes);
-        assertThat(outcomes.keySet()).isSubsetOf("ok", ViewNotReadyException.class.getSimpleName());
-        assertThat(outcomes.get("ok")).isGreaterThan(1_000);
+        Outcomes outcomes = readWhileCIsStoppedAndRestarted(0);
+        System.out.println("Reads during a rebalance without standbys: " + outcomes.counts());
+        assertThat(outcomes.counts().keySet()).isSubsetOf("ok", ViewNotReadyException.class.getSimpleName());
+        assertThat(outcomes.counts().get("ok")).isGreaterThan(1_000);
+        assertThat(outcomes.failures().values()).allSatisfy(failure -> assertThat(failure)
+                .isInstanceOf(ViewNotReadyException.class).hasMessageContaining("'songs-by-id'"));
     }
 
     /**
-     * Reads every key through instance A, round and round, while C is stopped and later restarted.
+     * How the reads of {@link #readWhileCIsStoppedAndRestarted} ended.
      *
-     * @return how many reads ended how: "ok", "wrong value", or the simple name of the exception thrown
+     * @param counts how many reads ended how: "ok", "wrong value", or the simple name of the exception thrown
+     * @param failures the first exception of each kind thrown
      */
-    private Map<String, Long> readWhileCIsStoppedAndRestarted(int standbys) throws Exception {
+    private record Outcomes(Map<String, Long> counts, Map<String, RuntimeException> failures) {
+    }
+
+    /** Reads every key through instance A, round and round, while C is stopped and later restarted. */
+    private Outcomes readWhileCIsStoppedAndRestarted(int standbys) throws Exception {
         ReadOnlyView<String, Song> a = start("a", standbys);
         ReadOnlyView<String, Song> b = start("b", standbys);
         ReadOnlyView<String, Song> c = start("c", standbys);
@@ -325,15 +452,17 @@ class ScaleOutIntegrationTest {
         ReadOnlyView<String, Song> reader = standbys > 0 ? a.withStandbyReads(0) : a;
 
         Map<String, Long> outcomes = new ConcurrentHashMap<>();
+        Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
         AtomicLong reads = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
         Thread thread = new Thread(() -> {
             for (int i = 0; !stop.get(); i = (i + 1) % KEYS) {
                 String outcome;
                 try {
-                    outcome = reader.get(key(i)).equals(java.util.Optional.of(song(i))) ? "ok" : "wrong value";
+                    outcome = reader.get(key(i)).equals(Optional.of(song(i))) ? "ok" : "wrong value";
                 } catch (RuntimeException e) {
                     outcome = e.getClass().getSimpleName();
+                    failures.putIfAbsent(outcome, e);
                 }
                 outcomes.merge(outcome, 1L, Long::sum);
                 reads.incrementAndGet();
@@ -354,7 +483,7 @@ class ScaleOutIntegrationTest {
             stop.set(true);
             thread.join(PATIENCE.toMillis());
         }
-        return Map.copyOf(outcomes);
+        return new Outcomes(Map.copyOf(outcomes), Map.copyOf(failures));
     }
 
     private static void awaitMoreReads(AtomicLong reads, long more) {
@@ -362,8 +491,8 @@ class ScaleOutIntegrationTest {
         await().atMost(PATIENCE).until(() -> reads.get() >= target);
     }
 
-    private static long localKeys(ReadOnlyView<String, Song> view) {
-        try (Stream<Map.Entry<String, Song>> rows = view.local().all()) {
+    private static long localKeys(ReadOnlyView<?, ?> view) {
+        try (Stream<? extends Map.Entry<?, ?>> rows = view.local().all()) {
             return rows.count();
         } catch (ViewNotReadyException e) {
             return -1;
@@ -385,16 +514,69 @@ class ScaleOutIntegrationTest {
     }
 
     private ViewRuntime runtime(String instance, int standbys, ViewDefinition<?, ?> view) {
+        return runtime(instance, standbys, view, HttpTransport.create());
+    }
+
+    private ViewRuntime runtime(String instance, int standbys, ViewDefinition<?, ?> view, Transport transport) {
         ViewRuntime runtime = ViewRuntime.builder()
                 .applicationId(applicationId)
                 .bootstrapServers(KAFKA.kafka().bootstrapServers())
                 .stateDir(stateDir.resolve(instance + "-" + runtimes.size()))
                 .advertise("localhost", 0)
+                .transport(transport)
                 .property(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys)
                 .view(view)
                 .start();
         runtimes.add(runtime);
         return runtime;
+    }
+
+    /** @return the partitions whose keys the view holds at its own instance */
+    private static SortedSet<Integer> partitionsHeldBy(ReadOnlyView<String, Song> view) {
+        try (Stream<Map.Entry<String, Song>> rows = view.local().all()) {
+            return rows.map(row -> partitionOf(row.getKey())).collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    /** @return the store iterators open at the runtime, by the stores' own count */
+    private static long openIterators(ViewRuntime runtime) {
+        return runtime.metrics().entrySet().stream()
+                .filter(e -> e.getKey().name().equals("num-open-iterators"))
+                .mapToLong(e -> ((Number) e.getValue().metricValue()).longValue())
+                .sum();
+    }
+
+    /**
+     * The HTTP transport, except that while told to it refuses every scan this instance asks of another, as
+     * when that instance cannot be reached.
+     */
+    private static final class RefusingScans implements Transport {
+        private final HttpTransport http = HttpTransport.create();
+        volatile boolean refuse;
+
+        @Override
+        public int serve(InetSocketAddress bind, QueryHandler handler) throws IOException {
+            return http.serve(bind, handler);
+        }
+
+        @Override
+        public KeyAnswer get(String instance, KeyRequest request) {
+            return http.get(instance, request);
+        }
+
+        @Override
+        public ScanAnswer scan(String instance, ScanRequest request) {
+            if (refuse) {
+                throw new RemoteQueryException(request.view(), RemoteQueryException.Reason.UNREACHABLE,
+                        "Instance " + instance + " could not be reached (the test refuses its scans)");
+            }
+            return http.scan(instance, request);
+        }
+
+        @Override
+        public void close() {
+            http.close();
+        }
     }
 
     private static List<String> allKeys() {
@@ -404,12 +586,15 @@ class ScaleOutIntegrationTest {
     /** @return a key the default partitioner puts in the partition */
     private static String keyIn(int partition) {
         for (int i = 0; ; i++) {
-            byte[] bytes = ("fresh-" + i).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            if (org.apache.kafka.common.utils.Utils.toPositive(org.apache.kafka.common.utils.Utils.murmur2(bytes))
-                    % PARTITIONS == partition) {
+            if (partitionOf("fresh-" + i) == partition) {
                 return "fresh-" + i;
             }
         }
+    }
+
+    /** @return the partition the default partitioner puts the key in */
+    private static int partitionOf(String key) {
+        return Utils.toPositive(Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
     }
 
     static String key(int i) {
