@@ -1,8 +1,10 @@
 package dev.unbundled.internal;
 
 import dev.unbundled.ViewStore;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -62,7 +64,7 @@ public final class StoreRouting {
 
     /** @return every store choice in use */
     public List<ViewStore> choices() {
-        List<ViewStore> all = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(byView.values()));
+        List<ViewStore> all = new ArrayList<>(new LinkedHashSet<>(byView.values()));
         if (!all.contains(defaultStore)) {
             all.add(defaultStore);
         }
