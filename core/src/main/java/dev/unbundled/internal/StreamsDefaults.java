@@ -32,8 +32,9 @@ public final class StreamsDefaults {
         config.put(StoreRouting.CONFIG, routing);
         // a source table's store is restored from its own topic: no changelog copy of every input
         config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
-        // the compiler chooses each named store's type; stores Kafka Streams creates on its own get the default's
-        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, routing.defaultStore().suppliers().getClass());
+        // the compiler chooses each named store's type; stores Kafka Streams creates on its own inside an
+        // operator (a foreign-key join's subscription store) are routed by their names the same way
+        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, RoutedStoreSuppliers.class);
         // a generated name would change when views are added, and state would silently not be found again
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // global views get the same error handling as the rest; Kafka 5.0 makes this the default
