@@ -1,7 +1,6 @@
 package dev.unbundled.rocksdb;
 
 import dev.unbundled.ViewStore;
-import dev.unbundled.rocksdb.internal.RocksDbStore;
 
 /**
  * Views on RocksDB: larger than memory, and (by default) surviving a restart without a rebuild. Every
