@@ -7,7 +7,14 @@ import org.apache.kafka.streams.state.DslStoreSuppliers;
 /**
  * Where a view keeps its rows: in memory (the default, {@link #inMemory()}) or on disk with the
  * {@code unbundled-rocksdb} module's {@code RocksDb.store()}. The choice covers every store the view
- * needs, including those inside its joins and aggregations.
+ * needs, including those inside its joins and aggregations and those Kafka Streams creates on its own (a
+ * foreign-key join's subscription store).
+ *
+ * <p>A topic that several views read as a table ({@code View.from(topic)}) is kept once, in one store all of
+ * them share. That store takes the strongest of their choices: on disk if any of them chose a disk store,
+ * and then durable if any of them chose a durable one; in memory only if all of them chose memory (or chose
+ * nothing in a runtime whose default is memory). So a RocksDB view never keeps its inputs on the heap, and a
+ * durable view resumes without re-reading them, whatever the other views reading the same topics chose.
  *
  * <pre>{@code
  * ViewDefinition<String, OrderNote> notes = View.from(orders)

@@ -32,9 +32,7 @@ final class LocalState {
     static void wipeEphemeral(Path applicationDir, CompiledViews views, StoreRouting routing) {
         Set<String> ephemeralStores = new HashSet<>();
         for (String store : storeNames(views.topology().describe())) {
-            String view = routing.viewOf(store);
-            if (view != null ? routing.storeOf(view).wipesLocalStateOnStart()
-                    : routing.defaultStore().wipesLocalStateOnStart()) {
+            if (routing.storeFor(store).wipesLocalStateOnStart()) {
                 ephemeralStores.add(store);
             }
         }

@@ -1,18 +1,24 @@
 package dev.unbundled.internal;
 
 import dev.unbundled.ViewStore;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
 
 /**
- * Decides the store type of every store from the view it belongs to: every store is named after its view
- * ({@code <view>} or {@code <view>.<step>...}), and a store that belongs to no view (a shared source
- * table) gets the runtime's default. The compiler applies it to every store it names; the few stores
- * Kafka Streams creates inside an operator on its own follow the default ({@code dsl.store.suppliers.class}).
+ * Decides the store type of every store by its name. A store named after a view ({@code <view>} or
+ * {@code <view>.<step>...}, which covers the stores Kafka Streams names from a step's name, such as a
+ * foreign-key join's subscription store) gets that view's choice. A source table ({@code <topic>.table}, or
+ * the store of a view that is its topic's table as it is) is one store for every view that reads the topic
+ * as a table, so it gets the strongest of their choices: any store on disk beats memory, and a durable one
+ * beats one that wipes its state on start (see {@link #sharedChoice}). Anything else gets the runtime's
+ * default. The compiler applies it to the stores it names, {@link RoutedStoreSuppliers} to the rest.
  */
 public final class StoreRouting {
     /** The config key under which the routing reaches the compiler. */
@@ -21,9 +27,11 @@ public final class StoreRouting {
     private final ViewStore defaultStore;
     private final Map<String, ViewStore> byView;
     private final List<String> viewsLongestFirst;
+    /** The store of each source table, by store name: {@code <topic>.table} and the views that are a bare table. */
+    private final Map<String, ViewStore> tables;
 
     /**
-     * @param defaultStore the store of views that choose none, and of shared source tables
+     * @param defaultStore the store of views that choose none, and of stores that belong to no view
      * @param definitions the views, with their choices
      */
     public StoreRouting(ViewStore defaultStore, List<? extends DefinitionImpl<?, ?>> definitions) {
@@ -33,6 +41,62 @@ public final class StoreRouting {
         this.byView = Map.copyOf(choices);
         this.viewsLongestFirst = choices.keySet().stream()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        this.tables = Map.copyOf(tables(definitions));
+    }
+
+    private Map<String, ViewStore> tables(List<? extends DefinitionImpl<?, ?>> definitions) {
+        Map<String, List<ViewStore>> readers = new LinkedHashMap<>();
+        Map<String, List<String>> storeNames = new LinkedHashMap<>();
+        for (DefinitionImpl<?, ?> definition : definitions) {
+            if (definition.isGlobal()) {
+                continue;   // a global view's store is its own, named after it
+            }
+            ViewStore choice = storeOf(definition.name());
+            for (String topic : tableTopics(definition.plan(), new LinkedHashSet<>())) {
+                readers.computeIfAbsent(topic, t -> new ArrayList<>()).add(choice);
+                storeNames.computeIfAbsent(topic, t -> new ArrayList<>(List.of(t + ".table")));
+            }
+            if (definition.plan() instanceof Plan.Source source && source.isTable()) {
+                // the compiler names the table after the first view that is the bare table; naming them all is harmless
+                storeNames.get(source.topic().name()).add(definition.name());
+            }
+        }
+        Map<String, ViewStore> byStore = new LinkedHashMap<>();
+        readers.forEach((topic, choices) -> {
+            ViewStore shared = sharedChoice(choices);
+            storeNames.get(topic).forEach(store -> byStore.put(store, shared));
+        });
+        return byStore;
+    }
+
+    private static Set<String> tableTopics(Plan plan, Set<String> topics) {
+        Plans.children(plan).forEach(child -> tableTopics(child, topics));
+        if (plan instanceof Plan.Source source && source.isTable()) {
+            topics.add(source.topic().name());
+        }
+        return topics;
+    }
+
+    /**
+     * The choice of a source table several views read: the table holds the whole topic, so a view that put
+     * its rows on disk did so for a store as large as this one, and a durable view resumes only if its source
+     * table resumes too. An ephemeral reader loses nothing by a durable table: its own stores still rebuild.
+     *
+     * @param choices the choices of the views reading the table, in the order the views were given
+     * @return the first choice on disk that keeps its state, else the first on disk, else the first
+     */
+    static ViewStore sharedChoice(List<ViewStore> choices) {
+        ViewStore strongest = choices.get(0);
+        for (ViewStore choice : choices) {
+            if (strength(choice) > strength(strongest)) {
+                strongest = choice;
+            }
+        }
+        return strongest;
+    }
+
+    private static int strength(ViewStore store) {
+        return (store.equals(ViewStore.inMemory()) ? 0 : 2) + (store.wipesLocalStateOnStart() ? 0 : 1);
     }
 
     private void choose(DefinitionImpl<?, ?> definition, Map<String, ViewStore> choices) {
@@ -62,7 +126,7 @@ public final class StoreRouting {
 
     /** @return every store choice in use */
     public List<ViewStore> choices() {
-        List<ViewStore> all = new java.util.ArrayList<>(new java.util.LinkedHashSet<>(byView.values()));
+        List<ViewStore> all = new ArrayList<>(new LinkedHashSet<>(byView.values()));
         if (!all.contains(defaultStore)) {
             all.add(defaultStore);
         }
@@ -91,6 +155,19 @@ public final class StoreRouting {
 
     /**
      * @param store a store's name
+     * @return the store choice that holds it: its view's, the shared choice of a source table, or the default
+     */
+    public ViewStore storeFor(String store) {
+        ViewStore table = tables.get(store);
+        if (table != null) {
+            return table;
+        }
+        String view = viewOf(store);
+        return view == null ? defaultStore : storeOf(view);
+    }
+
+    /**
+     * @param store a store's name
      * @return the view the store belongs to, or null for a store shared between views
      */
     public String viewOf(String store) {
@@ -104,11 +181,10 @@ public final class StoreRouting {
 
     /**
      * @param store a store's name
-     * @return the suppliers of the store's view's choice, or of the default for a shared store
+     * @return the suppliers of the store's choice ({@link #storeFor(String)})
      */
     public DslStoreSuppliers suppliersFor(String store) {
-        String view = viewOf(store);
-        return (view == null ? defaultStore : storeOf(view)).suppliers();
+        return storeFor(store).suppliers();
     }
 
 }

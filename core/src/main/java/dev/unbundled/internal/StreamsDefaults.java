@@ -37,8 +37,9 @@ public final class StreamsDefaults {
         // bytes into the store unread, so a record that went to the dead-letter topic when it arrived would
         // come back as an unreadable row after the next restart. The changelog holds only what was applied.
         config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
-        // the compiler chooses each named store's type; stores Kafka Streams creates on its own get the default's
-        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, routing.defaultStore().suppliers().getClass());
+        // the compiler chooses each named store's type; stores Kafka Streams creates on its own inside an
+        // operator (a foreign-key join's subscription store) are routed by their names the same way
+        config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, RoutedStoreSuppliers.class);
         // a generated name would change when views are added, and state would silently not be found again
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         // global views get the same error handling as the rest; Kafka 5.0 makes this the default

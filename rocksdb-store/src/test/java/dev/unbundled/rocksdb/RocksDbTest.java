@@ -7,6 +7,14 @@ import dev.unbundled.Topic;
 import dev.unbundled.View;
 import dev.unbundled.ViewStore;
 import dev.unbundled.testkit.ViewTestKit;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +57,39 @@ class RocksDbTest {
     void withStore_null_throwsNullPointerException() {
         assertThatThrownBy(() -> View.from(ITEMS).materialize("items").withStore(null))
                 .isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void publicApi_ofTheRocksDbPackage_exposesNoInternalType() throws Exception {
+        List<String> leaks = new ArrayList<>();
+        for (Class<?> type : publicTypes()) {
+            for (Method method : type.getMethods()) {
+                List<Type> signature = new ArrayList<>(List.of(method.getGenericParameterTypes()));
+                signature.add(method.getGenericReturnType());
+                signature.stream().map(Type::getTypeName).filter(name -> name.contains(".internal."))
+                        .forEach(name -> leaks.add(type.getSimpleName() + "." + method.getName() + " uses " + name));
+            }
+        }
+
+        assertThat(publicTypes()).contains(RocksDb.class, RocksDbStore.class);
+        assertThat(leaks).as("public methods of dev.unbundled.rocksdb using internal types").isEmpty();
+    }
+
+    private static List<Class<?>> publicTypes() throws Exception {
+        Path classes = Path.of(RocksDb.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<Class<?>> types = new ArrayList<>();
+        try (Stream<Path> files = Files.list(classes.resolve("dev/unbundled/rocksdb"))) {
+            for (String file : files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".class")).toList()) {
+                String name = file.substring(0, file.length() - ".class".length());
+                if (name.equals("package-info")) {
+                    continue;
+                }
+                Class<?> type = Class.forName("dev.unbundled.rocksdb." + name);
+                if (Modifier.isPublic(type.getModifiers())) {
+                    types.add(type);
+                }
+            }
+        }
+        return types;
     }
 }

@@ -9,6 +9,7 @@ import dev.unbundled.ReadOnlyView;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewStatus;
+import dev.unbundled.testkit.StoreUnderTest;
 import dev.unbundled.testkit.ViewTestKit;
 import dev.unbundled.testkit.operators.Fixtures.Order;
 import java.time.Duration;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class OperatorFreshnessTest {
     private static final ViewDefinition<String, Order> BY_ID = View.from(ORDERS).materialize("orders-by-id");
 
-    private final ViewTestKit kit = ViewTestKit.of(BY_ID);
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), BY_ID);
     private final ReadOnlyView<String, Order> view = kit.view(BY_ID);
 
     @AfterEach

@@ -21,6 +21,7 @@ import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.ViewStore;
 import dev.unbundled.serde.Json;
+import dev.unbundled.testkit.StoreUnderTest;
 import dev.unbundled.testkit.ViewAssertions;
 import dev.unbundled.testkit.ViewTestKit;
 import dev.unbundled.testkit.operators.Fixtures.Order;
@@ -202,7 +203,7 @@ class OperatorMisuseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("readCallsWithNull")
     void readMethod_nullArgument_throwsNullPointerNamingView(String call, Consumer<ReadOnlyView<String, Order>> method) {
-        try (ViewTestKit kit = ViewTestKit.of(ORDERS_BY_ID)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID)) {
             ReadOnlyView<String, Order> view = kit.view(ORDERS_BY_ID);
 
             assertThatThrownBy(() -> method.accept(view))
@@ -241,7 +242,7 @@ class OperatorMisuseTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("kitCallsWithNull")
     void testkitMethod_nullArgument_throwsNullPointer(String call, Consumer<ViewTestKit> method) {
-        try (ViewTestKit kit = ViewTestKit.of(ORDERS_BY_ID)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID)) {
             assertThatThrownBy(() -> method.accept(kit)).isInstanceOf(NullPointerException.class);
         }
     }
@@ -488,7 +489,7 @@ class OperatorMisuseTest {
                 .materialize("enriched", Json.serde(OrderNote.class));
         ViewDefinition<String, Product> local = PRODUCTS_VIEW.filter((id, product) -> true).materialize("local-products");
 
-        assertThatThrownBy(() -> ViewTestKit.of(enriched, local))
+        assertThatThrownBy(() -> ViewTestKit.of(StoreUnderTest.get(), enriched, local))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'products'");
     }
@@ -498,7 +499,7 @@ class OperatorMisuseTest {
     @Test
     void view_definitionNotInKit_throwsIllegalArgumentNamingView() {
         ViewDefinition<String, Order> other = ORDERS_VIEW.filter(ANY_ORDER).materialize("not-in-kit");
-        try (ViewTestKit kit = ViewTestKit.of(ORDERS_BY_ID)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID)) {
             assertThatThrownBy(() -> kit.view(other))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'not-in-kit'");
@@ -508,7 +509,7 @@ class OperatorMisuseTest {
     @Test
     void deadLetters_definitionNotInKit_throwsIllegalArgumentNamingView() {
         ViewDefinition<String, Order> other = ORDERS_VIEW.filter(ANY_ORDER).materialize("not-in-kit");
-        try (ViewTestKit kit = ViewTestKit.of(ORDERS_BY_ID)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID)) {
             assertThatThrownBy(() -> kit.deadLetters(other))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'not-in-kit'");
@@ -517,7 +518,7 @@ class OperatorMisuseTest {
 
     @Test
     void input_topicNoViewReads_throwsIllegalArgumentNamingTopic() {
-        try (ViewTestKit kit = ViewTestKit.of(ORDERS_BY_ID)) {
+        try (ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID)) {
             assertThatThrownBy(() -> kit.input(ORDER_EVENTS))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("'order-events'");
@@ -534,7 +535,7 @@ class OperatorMisuseTest {
         ViewDefinition<String, Order> first = ORDERS_VIEW.filter(ANY_ORDER).materialize("twin");
         ViewDefinition<String, Order> second = ORDERS_VIEW.filter((id, order) -> false).materialize("twin");
 
-        assertThatThrownBy(() -> ViewTestKit.of(first, second))
+        assertThatThrownBy(() -> ViewTestKit.of(StoreUnderTest.get(), first, second))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'twin'");
     }
@@ -544,7 +545,7 @@ class OperatorMisuseTest {
         Topic<String, Product> ordersAsProducts = Topic.of("orders", Serdes.String(), Json.serde(Product.class));
         ViewDefinition<String, Product> misread = View.from(ordersAsProducts).filter((id, p) -> true).materialize("misread");
 
-        assertThatThrownBy(() -> ViewTestKit.of(ORDERS_BY_ID, misread))
+        assertThatThrownBy(() -> ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID, misread))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'orders'");
     }
@@ -554,7 +555,8 @@ class OperatorMisuseTest {
         Topic<String, Order> sameOrders = Topic.of("orders", Serdes.String(), Json.serde(Order.class));
         ViewDefinition<String, Order> again = View.from(sameOrders).filter((id, o) -> true).materialize("again");
 
-        assertThatCode(() -> ViewTestKit.of(ORDERS_BY_ID, again).close()).doesNotThrowAnyException();
+        assertThatCode(() -> ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID, again).close())
+                .doesNotThrowAnyException();
     }
 
     @Test
@@ -562,7 +564,8 @@ class OperatorMisuseTest {
         Topic<Long, Order> longKeyed = Topic.of("orders", Serdes.Long(), Json.serde(Order.class));
         ViewDefinition<Long, Order> misread = View.from(longKeyed).filter((id, o) -> true).materialize("misread");
 
-        assertThatThrownBy(() -> ViewTestKit.of(ORDERS_BY_ID, misread)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ViewTestKit.of(StoreUnderTest.get(), ORDERS_BY_ID, misread))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.unbundled.Subscription;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewException;
+import dev.unbundled.testkit.StoreUnderTest;
 import dev.unbundled.testkit.TestInput;
 import dev.unbundled.testkit.ViewTestKit;
 import dev.unbundled.testkit.operators.Fixtures.Order;
@@ -41,7 +42,7 @@ class OperatorSubscriptionTest {
     private static final ViewDefinition<String, Integer> QUANTITIES =
             View.from(ORDERS).mapValues(Order::quantity, Serdes.Integer()).materialize("quantities");
 
-    private final ViewTestKit kit = ViewTestKit.of(BY_ID, QUANTITIES, Fixtures.productsGlobal());
+    private final ViewTestKit kit = ViewTestKit.of(StoreUnderTest.get(), BY_ID, QUANTITIES, Fixtures.productsGlobal());
     private final ReadOnlyView<String, Order> view = kit.view(BY_ID);
 
     @AfterEach
@@ -71,7 +72,7 @@ class OperatorSubscriptionTest {
                 .mapValues(Order::quantity, Serdes.Integer())
                 .materialize("quantity-by-product");
         List<Change<String, Integer>> changes = new CopyOnWriteArrayList<>();
-        try (ViewTestKit rekeyed = ViewTestKit.of(byProduct);
+        try (ViewTestKit rekeyed = ViewTestKit.of(StoreUnderTest.get(), byProduct);
              Subscription subscription = rekeyed.view(byProduct).subscribe(changes::add)) {
             rekeyed.input(ORDERS).pipe("o-1", new Order("p-1", 5));
 

@@ -1,7 +1,7 @@
-package dev.unbundled.rocksdb.internal;
+package dev.unbundled.rocksdb;
 
 import dev.unbundled.ViewStore;
-import dev.unbundled.rocksdb.RocksDb;
+import dev.unbundled.rocksdb.internal.BoundedMemory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -10,14 +10,18 @@ import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
 
 /**
- * A RocksDB store choice: durable or ephemeral, with the runtime's memory budget. Values: two equal
- * choices are the same choice.
+ * A RocksDB store choice, as {@link RocksDb#store()} and {@link RocksDb#ephemeral()} give it: durable or
+ * ephemeral, with the memory budget of the runtime's RocksDB stores. A value: two equal choices are the same
+ * choice, and {@link #withMemoryBudget(long)} returns a new one.
+ *
+ * <pre>{@code
+ * RocksDbStore onDisk = RocksDb.store().withMemoryBudget(256L << 20);   // durable, 256 MiB for all stores
+ * ViewDefinition<String, Product> products = View.from(PRODUCTS).materialize("products").withStore(onDisk);
+ * }</pre>
  */
 public final class RocksDbStore implements ViewStore {
-    /** Durable, with the default budget. */
-    public static final RocksDbStore DURABLE = new RocksDbStore(true, RocksDb.DEFAULT_MEMORY_BUDGET);
-    /** Ephemeral, with the default budget. */
-    public static final RocksDbStore EPHEMERAL = new RocksDbStore(false, RocksDb.DEFAULT_MEMORY_BUDGET);
+    static final RocksDbStore DURABLE = new RocksDbStore(true, RocksDb.DEFAULT_MEMORY_BUDGET);
+    static final RocksDbStore EPHEMERAL = new RocksDbStore(false, RocksDb.DEFAULT_MEMORY_BUDGET);
 
     private final boolean durable;
     private final long memoryBudget;
