@@ -915,7 +915,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         Map<TopicPartition, Long> processed = new HashMap<>();
         target.forEach((partition, next) -> {
             long applied = Math.min(next, positions.applied(partition));
-            if (applied > 0 && (assigned.alone() || assigned.partitions().contains(partition))) {
+            // the partitions awaitPositions waited for (see InputOffsets.lacking)
+            if (applied > 0 && (assigned.partitions().isEmpty() || assigned.alone()
+                    || assigned.partitions().contains(partition))) {
                 processed.put(partition, applied);
             }
         });
