@@ -19,8 +19,8 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Immutable; tokens combine with {@link #and(Freshness)}. A view counts a position as processed once
  * the record at that offset has gone through the view's source (or to its dead-letter topic) and, for a
  * view with a foreign-key join, a re-key or an aggregation, once what it led to has crossed the view's
- * internal topics too: the wait asks the tasks to commit, so such a read costs a commit and a few
- * milliseconds more than one of a view read straight from a topic.
+ * internal topics too: the wait flushes the stream threads' producers and follows the records hop by
+ * hop, so such a read costs a few milliseconds more than one of a view read straight from a topic.
  */
 public final class Freshness {
     private static final Freshness ANY = new Freshness(Map.of());

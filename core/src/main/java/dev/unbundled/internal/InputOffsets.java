@@ -102,32 +102,6 @@ final class InputOffsets implements AutoCloseable {
 
     /**
      * @param view the view asking, for the message
-     * @return the group's committed offsets, asked of its coordinator now (not cached): a commit shows here
-     *     as soon as it is done
-     * @throws ViewException if Kafka does not answer
-     */
-    Map<TopicPartition, Long> committedNow(String view) {
-        try {
-            Map<TopicPartition, Long> committed = new HashMap<>();
-            admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata()
-                    .get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((partition, offset) -> {
-                        if (offset != null) {
-                            committed.put(partition, offset.offset());
-                        }
-                    });
-            return committed;
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ViewException(view, "View '" + view + "': cannot read the committed offsets of group '"
-                    + applicationId + "' from Kafka: " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new ViewException(view, "View '" + view + "': interrupted while reading committed offsets", e);
-        }
-    }
-
-    /**
-     * @param view the view asking, for the message
      * @param partitions partitions of input topics
      * @param fresh true to ask the brokers now, false to accept an answer up to 100 ms old
      * @return their end offsets

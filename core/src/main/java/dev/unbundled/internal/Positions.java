@@ -1,6 +1,5 @@
 package dev.unbundled.internal;
 
-import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -12,7 +11,6 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
@@ -24,23 +22,13 @@ import org.apache.kafka.streams.processor.api.Record;
  * and the wall-clock time of the last record of each topic. The compiler hangs a {@link #tracker() tracker}
  * after every source; the dead-letter handler reports the records that could not even be read. Waiters
  * are woken only when there are any, so a topology nobody waits on pays one volatile read per record.
- *
- * <p>The trackers also commit their tasks on request ({@link #requestCommit()}): a commit flushes what the
- * tasks sent to internal topics, after which those topics' end offsets cover everything the processed
- * records led to.
  */
 public final class Positions {
-    /** How often a tracker looks for a commit request, on its stream thread. */
-    static final Duration COMMIT_CHECK = Duration.ofMillis(5);
-
     private final Map<TopicPartition, AtomicLong> next = new ConcurrentHashMap<>();
-    /** Like {@link #next}, but moved only by records that went through the topology (not dead letters). */
-    private final Map<TopicPartition, AtomicLong> applied = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> lastUpdate = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition advanced = lock.newCondition();
     private final AtomicInteger waiters = new AtomicInteger();
-    private final AtomicLong commitsRequested = new AtomicLong();
 
     /**
      * Records that a record was handled, whether it reached a view or went to a dead-letter topic.
@@ -81,16 +69,6 @@ public final class Positions {
      */
     public long next(TopicPartition partition) {
         AtomicLong slot = next.get(partition);
-        return slot == null ? -1 : slot.get();
-    }
-
-    /**
-     * @param partition a partition
-     * @return the offset after the last record of the partition that went through the topology since start
-     *     (dead letters that no view saw excluded), or -1 if none did
-     */
-    public long applied(TopicPartition partition) {
-        AtomicLong slot = applied.get(partition);
         return slot == null ? -1 : slot.get();
     }
 
@@ -143,14 +121,6 @@ public final class Positions {
         }
     }
 
-    /**
-     * Asks every tracker's task to commit soon (within {@link #COMMIT_CHECK}), which flushes the records
-     * it sent. A task that processed nothing since its last commit has nothing to flush and does not commit.
-     */
-    public void requestCommit() {
-        commitsRequested.incrementAndGet();
-    }
-
     /** @return a processor to hang as the last child of a source node, input or internal */
     public ProcessorSupplier<Object, Object, Void, Void> tracker() {
         return Tracker::new;
@@ -161,23 +131,14 @@ public final class Positions {
      * A source reads one topic; the tracker learns which from its first record.
      */
     private final class Tracker implements Processor<Object, Object, Void, Void> {
-        private final Map<Integer, Slots> slots = new HashMap<>();
+        private final Map<Integer, AtomicLong> slots = new HashMap<>();
         private String topic;
         private AtomicLong clock;
         private ProcessorContext<Void, Void> context;
-        private long commitsSeen;
 
         @Override
         public void init(ProcessorContext<Void, Void> context) {
             this.context = context;
-            this.commitsSeen = commitsRequested.get();
-            context.schedule(COMMIT_CHECK, PunctuationType.WALL_CLOCK_TIME, now -> {
-                long requested = commitsRequested.get();
-                if (requested != commitsSeen) {
-                    commitsSeen = requested;
-                    context.commit();
-                }
-            });
         }
 
         @Override
@@ -187,18 +148,11 @@ public final class Positions {
                     topic = metadata.topic();
                     clock = clock(topic);
                 }
-                Slots at = slots.computeIfAbsent(metadata.partition(), partition -> {
-                    TopicPartition tp = new TopicPartition(topic, partition);
-                    return new Slots(slot(tp), applied.computeIfAbsent(tp, p -> new AtomicLong(-1)));
-                });
-                at.applied().accumulateAndGet(metadata.offset() + 1, Math::max);
-                advance(at.next(), clock, metadata.offset(), context.currentSystemTimeMs());
+                AtomicLong slot = slots.computeIfAbsent(metadata.partition(),
+                        partition -> slot(new TopicPartition(topic, partition)));
+                advance(slot, clock, metadata.offset(), context.currentSystemTimeMs());
             });
         }
-    }
-
-    /** A tracker's handles on one partition's positions. */
-    private record Slots(AtomicLong next, AtomicLong applied) {
     }
 
     @Override

@@ -15,14 +15,11 @@ public final class StreamsDefaults {
 
     /**
      * @return settings a user may override: a view is kept up to date as records arrive, so no record
-     *     cache holds updates back until the next commit, and an idle stream thread answers soon
+     *     cache holds updates back until the next commit
      */
     public static Properties tunables() {
         Properties config = new Properties();
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
-        // an idle stream thread wakes from its poll to run punctuators, such as the commit a read-your-writes
-        // wait on a re-partitioning view asks for: 10 ms instead of Kafka Streams' 100 ms
-        config.put(StreamsConfig.POLL_MS_CONFIG, 10L);
         return config;
     }
 

@@ -87,12 +87,13 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long COMMIT_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
 
     private final String applicationId;
     private final CompiledViews views;
     private final DeadLetterRouter deadLetters;
     private final KafkaStreams streams;
+    /** Kafka Streams' clients, for the producers a read-your-writes wait flushes. */
+    private final FlushableClients clients;
     /** Kafka Streams cannot send dead letters from its global thread; this producer does. Null without global views. */
     private final KafkaProducer<byte[], byte[]> globalDeadLetters;
     private final Map<String, ReadOnlyView<?, ?>> readers = new ConcurrentHashMap<>();
@@ -113,9 +114,10 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private volatile Throwable failure;
 
     private StreamsRuntime(String applicationId, CompiledViews views, StoreRouting routing,
-                           DeadLetterRouter deadLetters, KafkaStreams streams,
+                           DeadLetterRouter deadLetters, KafkaStreams streams, FlushableClients clients,
                            KafkaProducer<byte[], byte[]> globalDeadLetters, Admin admin, Advertised advertised,
                            String instance) {
+        this.clients = clients;
         this.advertised = advertised;
         this.instance = instance;
         this.routing = routing;
@@ -182,12 +184,13 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                 }
                 config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
             }
-            KafkaStreams streams = new KafkaStreams(views.topology(), config);
+            FlushableClients clients = new FlushableClients();
+            KafkaStreams streams = new KafkaStreams(views.topology(), config, clients);
             opened.add(streams);
             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                     AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag"));
             opened.add(admin);
-            StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams,
+            StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams, clients,
                     globalDeadLetters, admin, advertised, instance);
             queries.runtime = runtime;
             streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
@@ -877,10 +880,10 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     /**
      * Waits until the input records up to the target, and everything they led to, are in the view's store.
      * For a view that re-partitions, a processed input record may still be on its way through internal
-     * topics (a re-key, a grouping, both legs of a foreign-key join); so, pass after pass: the tasks that
-     * processed what was reached commit, which flushes what they sent; the internal topics' end offsets
-     * then cover it, and become the next target. A pass that finds no new records ends the wait; there are
-     * at most as many passes as hops, plus the one that finds nothing.
+     * topics (a re-key, a grouping, both legs of a foreign-key join); so, pass after pass: the stream
+     * threads' producers are flushed, which lands what the processed records sent on; the internal topics'
+     * end offsets then cover it, and become the next target. A pass that finds no new records ends the wait;
+     * there are at most as many passes as hops, plus the one that finds nothing.
      */
     private void awaitApplied(String view, Map<TopicPartition, Long> target, long deadline,
                               Supplier<String> what, String fix) {
@@ -891,54 +894,15 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             return;
         }
         Set<TopicPartition> partitions = offsets.allPartitions(view, internal);
-        Map<TopicPartition, Long> reached = target;
         Map<TopicPartition, Long> previous = Map.of();
         for (int pass = 0; pass <= internal.size(); pass++) {
-            awaitCommitted(view, reached, deadline, what, fix);
+            clients.flush();
             Map<TopicPartition, Long> ends = offsets.endOffsets(view, partitions, true);
             if (ends.equals(previous)) {
                 return;
             }
             awaitPositions(view, ends, deadline, what, fix);
             previous = ends;
-            reached = ends;
-        }
-    }
-
-    /**
-     * Waits until this instance's tasks have committed the records they processed up to the target, which
-     * flushes every record those sent on (Kafka Streams flushes its producer before it commits).
-     */
-    private void awaitCommitted(String view, Map<TopicPartition, Long> target, long deadline,
-                                Supplier<String> what, String fix) {
-        InputOffsets.Local assigned = offsets.local();
-        Map<TopicPartition, Long> processed = new HashMap<>();
-        target.forEach((partition, next) -> {
-            long applied = Math.min(next, positions.applied(partition));
-            // the partitions awaitPositions waited for (see InputOffsets.lacking)
-            if (applied > 0 && (assigned.partitions().isEmpty() || assigned.alone()
-                    || assigned.partitions().contains(partition))) {
-                processed.put(partition, applied);
-            }
-        });
-        boolean requested = false;
-        while (true) {
-            Map<TopicPartition, Long> committed = offsets.committedNow(view);
-            processed.entrySet().removeIf(entry -> committed.getOrDefault(entry.getKey(), -1L) >= entry.getValue());
-            if (processed.isEmpty()) {
-                return;
-            }
-            if (!requested) {
-                positions.requestCommit();
-                requested = true;
-            }
-            requireOpen(view);
-            if (System.nanoTime() - deadline > 0) {
-                throw new ViewNotReadyException(view, state(view), what.get() + processed.keySet()
-                        + " (processed, not yet committed, so what they led to may not have been sent on) to reach "
-                        + fix, failure);
-            }
-            LockSupport.parkNanos(COMMIT_POLL_NANOS);
         }
     }
 
