@@ -72,8 +72,9 @@ public final class MarkdownReport {
         text.append(String.format(Locale.ROOT, "- JMH: %d fork(s) per benchmark, %d warm-up and %d measured "
                         + "iterations of %d ms, profilers %s%n",
                 s.jmhForks(), s.jmhWarmups(), s.jmhIterations(), s.jmhIterationMillis(), s.jmhProfilers()));
-        text.append("- Kafka Streams settings of both sides (Unbundled's defaults; everything else is Kafka Streams' "
-                + "default on both sides): ");
+        text.append("- Kafka Streams settings of the hand-written side, as Unbundled sets them by default (Unbundled's "
+                + "own store suppliers route every store of these runs to the same in-memory ones; everything else is "
+                + "Kafka Streams' default on both sides): ");
         StringBuilder shared = new StringBuilder();
         for (Map.Entry<String, Object> setting : results.streamsSettings().entrySet()) {
             shared.append(shared.length() == 0 ? "" : ", ").append('`').append(setting.getKey()).append('=')
