@@ -10,9 +10,6 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * The aggregate values behind table aggregations and re-keys, with their serdes. They let a group know
@@ -21,7 +18,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * changing it in place would corrupt what flows downstream.
  *
  * <p>A view that is a table aggregation keeps its {@link Counted} aggregates in its own store (one store,
- * one changelog); its reads go through {@link #uncounted}, which hands out the aggregate values.
+ * one changelog); its reads go through {@link StoredValues}, which hands out the aggregate values.
  */
 final class Aggregates {
     private Aggregates() {
@@ -41,82 +38,6 @@ final class Aggregates {
         /** @return the aggregate without the row, or null when it was the last: Kafka Streams then deletes the group */
         Counted remove(Object row, BiFunction<Object, Object, Object> subtractor) {
             return count <= 1 ? null : new Counted(count - 1, subtractor.apply(value, row));
-        }
-    }
-
-    /**
-     * @param stored a value as a view's store keeps it
-     * @return the view's value: a counted aggregate's value, anything else as it is
-     */
-    static Object uncounted(Object stored) {
-        return stored instanceof Counted counted ? counted.value() : stored;
-    }
-
-    /**
-     * @param store the store of a view that keeps counted aggregates
-     * @return the store as the view's reads see it: the aggregates' values
-     */
-    static ReadOnlyKeyValueStore<Object, Object> uncounted(ReadOnlyKeyValueStore<Object, Object> store) {
-        return new Uncounted(store);
-    }
-
-    private record Uncounted(ReadOnlyKeyValueStore<Object, Object> store) implements ReadOnlyKeyValueStore<Object, Object> {
-        @Override
-        public Object get(Object key) {
-            return uncounted(store.get(key));
-        }
-
-        @Override
-        public KeyValueIterator<Object, Object> range(Object from, Object to) {
-            return new UncountedRows(store.range(from, to));
-        }
-
-        @Override
-        public KeyValueIterator<Object, Object> reverseRange(Object from, Object to) {
-            return new UncountedRows(store.reverseRange(from, to));
-        }
-
-        @Override
-        public KeyValueIterator<Object, Object> all() {
-            return new UncountedRows(store.all());
-        }
-
-        @Override
-        public KeyValueIterator<Object, Object> reverseAll() {
-            return new UncountedRows(store.reverseAll());
-        }
-
-        @Override
-        public <PS extends Serializer<P>, P> KeyValueIterator<Object, Object> prefixScan(P prefix, PS prefixKeySerializer) {
-            return new UncountedRows(store.prefixScan(prefix, prefixKeySerializer));
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return store.approximateNumEntries();
-        }
-    }
-
-    private record UncountedRows(KeyValueIterator<Object, Object> rows) implements KeyValueIterator<Object, Object> {
-        @Override
-        public boolean hasNext() {
-            return rows.hasNext();
-        }
-
-        @Override
-        public KeyValue<Object, Object> next() {
-            KeyValue<Object, Object> row = rows.next();
-            return KeyValue.pair(row.key, uncounted(row.value));
-        }
-
-        @Override
-        public Object peekNextKey() {
-            return rows.peekNextKey();
-        }
-
-        @Override
-        public void close() {
-            rows.close();
         }
     }
 

@@ -78,7 +78,7 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
      * @return the store as the view's reads see it: for a view that keeps counted aggregates, their values
      */
     public ReadOnlyKeyValueStore<Object, Object> readable(String view, ReadOnlyKeyValueStore<Object, Object> store) {
-        return definition(view, "topology").storesCounted() ? Aggregates.uncounted(store) : store;
+        return definition(view, "topology").storesCounted() ? StoredValues.unwrapping(store) : store;
     }
 
     /**

@@ -261,7 +261,7 @@ public final class Compiler {
         }
         KStream<Object, Object> stored = view.toStream(Named.as(definition.name() + ".changes-stream"));
         KStream<Object, Object> updates = definition.storesCounted()
-                ? stored.mapValues(Aggregates::uncounted, Named.as(definition.name() + ".changes-values")) : stored;
+                ? stored.mapValues(StoredValues::unwrap, Named.as(definition.name() + ".changes-values")) : stored;
         definition.history().ifPresent(history -> history(definition, updates, history.retention()));
         // the tap sees each update after the view's store (and history) has it; subscriptions hang off it
         String store = storeNames.get(definition.name());

@@ -1,16 +1,12 @@
 package dev.unbundled.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ValueAndTimestamp;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
@@ -62,7 +58,7 @@ final class LiveStores {
         if (stores.get(partition) != store) {
             return UNKNOWN;
         }
-        return unwrap(value);
+        return StoredValues.unwrap(value);
     }
 
     /**
@@ -76,67 +72,8 @@ final class LiveStores {
         }
         List<ReadOnlyKeyValueStore<Object, Object>> running =
                 new ArrayList<>();
-        new TreeMap<>(stores).values().forEach(store -> running.add(new Unwrapped(store)));
+        new TreeMap<>(stores).values().forEach(store -> running.add(StoredValues.unwrapping(store)));
         return running;
-    }
-
-    /** A running store read as a plain key-value store: the values without their timestamps. */
-    private record Unwrapped(KeyValueStore<Object, ?> store)
-            implements ReadOnlyKeyValueStore<Object, Object> {
-        @Override
-        public Object get(Object key) {
-            return unwrap(store.get(key));
-        }
-
-        @Override
-        public KeyValueIterator<Object, Object> range(Object from, Object to) {
-            return new Values(store.range(from, to));
-        }
-
-        @Override
-        public KeyValueIterator<Object, Object> all() {
-            return new Values(store.all());
-        }
-
-        @Override
-        public <PS extends Serializer<P>, P>
-        KeyValueIterator<Object, Object> prefixScan(P prefix, PS prefixKeySerializer) {
-            return new Values(store.prefixScan(prefix, prefixKeySerializer));
-        }
-
-        @Override
-        public long approximateNumEntries() {
-            return store.approximateNumEntries();
-        }
-    }
-
-    private static Object unwrap(Object value) {
-        return Aggregates.uncounted(value instanceof ValueAndTimestamp<?> timestamped ? timestamped.value() : value);
-    }
-
-    /** An iterator of a running store, values without their timestamps. */
-    private record Values(KeyValueIterator<Object, ?> rows)
-            implements KeyValueIterator<Object, Object> {
-        @Override
-        public boolean hasNext() {
-            return rows.hasNext();
-        }
-
-        @Override
-        public KeyValue<Object, Object> next() {
-            KeyValue<Object, ?> row = rows.next();
-            return KeyValue.pair(row.key, unwrap(row.value));
-        }
-
-        @Override
-        public Object peekNextKey() {
-            return rows.peekNextKey();
-        }
-
-        @Override
-        public void close() {
-            rows.close();
-        }
     }
 
     /** What {@link #get} answers when it cannot tell. */

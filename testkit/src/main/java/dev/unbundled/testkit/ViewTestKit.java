@@ -16,6 +16,7 @@ import dev.unbundled.internal.DeadLetterRouter;
 import dev.unbundled.internal.DefinitionImpl;
 import dev.unbundled.internal.StoreRouting;
 import dev.unbundled.internal.StoreView;
+import dev.unbundled.internal.StoredValues;
 import dev.unbundled.internal.StreamsDefaults;
 import dev.unbundled.internal.ViewHost;
 import java.io.IOException;
@@ -268,7 +269,7 @@ public final class ViewTestKit implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("View '" + view + "' belongs to a closed ViewTestKit; create a new one");
             }
-            return views.readable(view, new UntimestampedStore(driver.getTimestampedKeyValueStore(views.storeNames().get(view))));
+            return StoredValues.unwrapping(driver.getTimestampedKeyValueStore(views.storeNames().get(view)));
         }
 
         @Override

@@ -4,36 +4,25 @@ import dev.unbundled.Change;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewRuntime;
+import dev.unbundled.examples.DemoSupport;
 import dev.unbundled.examples.ordernotes.Warehouse.Order;
 import dev.unbundled.examples.ordernotes.Warehouse.OrderNote;
 import dev.unbundled.examples.ordernotes.Warehouse.Product;
 import dev.unbundled.testkit.EmbeddedKafka;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serde;
 
@@ -131,14 +120,15 @@ public final class OrderNotes {
                 out.println("Started an embedded Kafka broker at " + servers);
             } else {
                 servers = options.bootstrapServers().get();
-                createTopicsIfMissing(servers, out);
+                DemoSupport.createTopicsIfMissing(servers, PARTITIONS, PATIENCE, out, Warehouse.ORDERS.name(),
+                        Warehouse.PRODUCTS.name());
             }
             out.println("The view's state is in " + state + " (deleted on exit)");
             demo(servers, state, out, options.demo(), stop);
         } catch (Stopped stopped) {
             out.println("Stopped before the demo was done.");
         } finally {
-            deleteRecursively(state);
+            DemoSupport.deleteRecursively(state);
         }
     }
 
@@ -237,46 +227,6 @@ public final class OrderNotes {
      * Kafka Streams does not create the topics it reads (it stops with a missing-source-topic error), and a
      * producer would leave them to the broker's auto-creation, if that is on.
      */
-    private static void createTopicsIfMissing(String servers, PrintStream out) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
-            for (String name : List.of(Warehouse.ORDERS.name(), Warehouse.PRODUCTS.name())) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())))
-                            .all().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-                    out.println("Created topic '" + name + "' on " + servers);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic '" + name + "' on " + servers
-                                + "; create it yourself, or check the address and the client's rights", e.getCause());
-                    }
-                } catch (TimeoutException e) {
-                    throw new IllegalStateException("No answer from the Kafka cluster at " + servers + " within "
-                            + PATIENCE + " while creating topic '" + name + "'; check --bootstrap-servers", e);
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        try {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the demo's state directory " + directory, e);
-        }
-    }
-
     /** Thrown out of a wait when the demo is asked to stop before it is done. */
     private static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;

@@ -2,32 +2,23 @@ package dev.unbundled.examples.topsongs;
 
 import dev.unbundled.Page;
 import dev.unbundled.ReadOnlyView;
+import dev.unbundled.examples.DemoSupport;
 import dev.unbundled.ViewException;
 import dev.unbundled.examples.topsongs.TopSongs.Chart;
 import dev.unbundled.examples.topsongs.TopSongs.ChartEntry;
 import dev.unbundled.testkit.EmbeddedKafka;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The top-songs demo: two instances of {@link TopSongsService} share the charts, each serving a page that
@@ -117,14 +108,15 @@ public final class TopSongsDemo {
             }
         } finally {
             if (temporaryState != null) {
-                deleteRecursively(temporaryState);
+                DemoSupport.deleteRecursively(temporaryState);
             }
         }
     }
 
     private static void oneInstance(Options options, PrintStream out) throws Exception {
         String servers = options.bootstrapServers().orElseThrow();
-        createTopicsIfMissing(servers);
+        DemoSupport.createTopicsIfMissing(servers, PARTITIONS, PATIENCE, out, TopSongs.SONGS.name(),
+                TopSongs.PLAYS.name());
         int webPort = options.webPort().orElse(8080);
         Path state = options.stateDir().orElse(null);
         Path temporaryState = state == null ? Files.createTempDirectory("top-songs-") : null;
@@ -145,7 +137,7 @@ public final class TopSongsDemo {
             printLeaders(service.charts(), out);
         } finally {
             if (temporaryState != null) {
-                deleteRecursively(temporaryState);
+                DemoSupport.deleteRecursively(temporaryState);
             }
         }
     }
@@ -216,42 +208,6 @@ public final class TopSongsDemo {
             }
         } catch (ViewException e) {
             out.println("  (the charts cannot be read right now: " + e.getMessage() + ")");
-        }
-    }
-
-    private static void createTopicsIfMissing(String servers) throws InterruptedException {
-        List<String> names = List.of(TopSongs.SONGS.name(), TopSongs.PLAYS.name());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
-            for (String name : names) {
-                try {
-                    admin.createTopics(List.of(new NewTopic(name, Optional.of(PARTITIONS), Optional.empty())))
-                            .all().get();
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Cannot create topic " + name + " on " + servers, e.getCause());
-                    }
-                }
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path directory) {
-        try {
-            Files.walkFileTree(directory, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                    Files.deleteIfExists(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path dir, IOException failure) throws IOException {
-                    Files.deleteIfExists(dir);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException("Could not delete the demo's state directory " + directory, e);
         }
     }
 
