@@ -140,6 +140,16 @@ final class InputOffsets implements AutoCloseable {
         return ends;
     }
 
+    /**
+     * @param view the view asking, for the message
+     * @param topics co-partitioned topics, such as those a view's store is partitioned by
+     * @return their partition count
+     * @throws ViewException if Kafka cannot describe them
+     */
+    int partitionCount(String view, Set<String> topics) {
+        return allPartitions(view, topics).size() / Math.max(1, topics.size());
+    }
+
     /** Every partition of the given topics, whether this instance processes it or not. */
     Set<TopicPartition> allPartitions(String view, Set<String> topics) {
         List<String> unknown = topics.stream().filter(topic -> !partitionCounts.containsKey(topic)).toList();

@@ -304,7 +304,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         Set<String> topics = storeTopics(view);
         int partitions;
         try {
-            partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+            partitions = offsets.partitionCount(view, topics);
         } catch (ViewNotReadyException e) {
             throw e;
         } catch (ViewException e) {
@@ -397,7 +397,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         }
         int partitions;
         try {
-            partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+            partitions = offsets.partitionCount(view, topics);
         } catch (ViewNotReadyException e) {
             throw e;
         } catch (ViewException e) {
@@ -677,7 +677,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         Set<String> topics = storeTopics(view);
         int partitions;
         try {
-            partitions = offsets.allPartitions(view, topics).size() / Math.max(1, topics.size());
+            partitions = offsets.partitionCount(view, topics);
         } catch (ViewException e) {
             partitions = 0;
         }
