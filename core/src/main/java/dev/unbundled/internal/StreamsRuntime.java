@@ -1,6 +1,7 @@
 package dev.unbundled.internal;
 
 import dev.unbundled.ChangeListener;
+import dev.unbundled.DeadLetter;
 import dev.unbundled.Freshness;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
@@ -218,8 +219,10 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                                              ProducerRecord<byte[], byte[]> letter) {
         producer.send(letter, (metadata, failure) -> {
             if (failure != null) {
-                LOG.error("Could not write a dead letter to {} (the record is still in its source topic, at the"
-                        + " coordinates in the letter's headers {}): {}", letter.topic(), letter.headers(), failure.toString());
+                DeadLetter lost = DeadLetter.of(letter.headers(), letter.key(), letter.value());
+                LOG.error("View '{}': could not write a dead letter to {}; the record is still at {}-{} offset {}: {}",
+                        lost.view(), letter.topic(), lost.sourceTopic(), lost.sourcePartition(), lost.sourceOffset(),
+                        failure.toString());
             }
         });
     }
