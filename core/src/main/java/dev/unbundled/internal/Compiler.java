@@ -103,7 +103,7 @@ public final class Compiler {
         }
 
         String tableStoreName() {
-            return bareView != null ? bareView : topic.name() + ".table";
+            return bareView != null ? bareView : StoreRouting.tableStore(topic.name());
         }
     }
 

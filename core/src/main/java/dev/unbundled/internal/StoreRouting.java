@@ -44,6 +44,15 @@ public final class StoreRouting {
         this.tables = Map.copyOf(tables(definitions));
     }
 
+    /**
+     * @param topic an input topic
+     * @return the name of the store that holds the topic as a table for every view that reads it so, unless
+     *     a view is that table as it is (the store then has the view's name)
+     */
+    public static String tableStore(String topic) {
+        return topic + ".table";
+    }
+
     private Map<String, ViewStore> tables(List<? extends DefinitionImpl<?, ?>> definitions) {
         Map<String, List<ViewStore>> readers = new LinkedHashMap<>();
         Map<String, List<String>> storeNames = new LinkedHashMap<>();
@@ -54,7 +63,7 @@ public final class StoreRouting {
             ViewStore choice = storeOf(definition.name());
             for (String topic : tableTopics(definition.plan(), new LinkedHashSet<>())) {
                 readers.computeIfAbsent(topic, t -> new ArrayList<>()).add(choice);
-                storeNames.computeIfAbsent(topic, t -> new ArrayList<>(List.of(t + ".table")));
+                storeNames.computeIfAbsent(topic, t -> new ArrayList<>(List.of(tableStore(t))));
             }
             if (definition.plan() instanceof Plan.Source source && source.isTable()) {
                 // the compiler names the table after the first view that is the bare table; naming them all is harmless

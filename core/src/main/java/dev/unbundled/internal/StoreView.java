@@ -254,9 +254,18 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
                 stores.add(partitionStore(partition, standby));
             }
         }
+        return openMerged(stores, store -> spec.open(store, keySerializer, keyDeserializer));
+    }
+
+    /**
+     * Opens one iterator per store and merges them in serialised-key order. If one cannot be opened, or the
+     * merge cannot read a first row, the iterators already opened are closed.
+     */
+    private KeyValueIterator<K, V> openMerged(List<ReadOnlyKeyValueStore<K, V>> stores,
+                                              Function<ReadOnlyKeyValueStore<K, V>, KeyValueIterator<K, V>> open) {
         List<KeyValueIterator<K, V>> iterators = new ArrayList<>();
         try {
-            stores.forEach(store -> iterators.add(spec.open(store, keySerializer, keyDeserializer)));
+            stores.forEach(store -> iterators.add(open.apply(store)));
         } catch (RuntimeException e) {
             MergedIterator.closeAll(iterators, e);
             throw e;
@@ -335,21 +344,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     }
 
     private Stream<Map.Entry<K, V>> scan(Function<ReadOnlyKeyValueStore<K, V>, KeyValueIterator<K, V>> open) {
-        KeyValueIterator<K, V> iterator = read(() -> {
-            List<ReadOnlyKeyValueStore<K, V>> partitions = partitionStores();
-            if (partitions.size() == 1) {
-                return open.apply(partitions.get(0));
-            }
-            List<KeyValueIterator<K, V>> iterators = new ArrayList<>();
-            try {
-                partitions.forEach(store -> iterators.add(open.apply(store)));
-            } catch (RuntimeException e) {
-                MergedIterator.closeAll(iterators, e);
-                throw e;
-            }
-            return MergedIterator.merge(iterators, keySerializer);
-        });
-        return stream(iterator);
+        return stream(read(() -> openMerged(partitionStores(), open)));
     }
 
     /**

@@ -1053,7 +1053,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         if (store.equals(views.storeNames().get(view)) || view.equals(routing.viewOf(store))) {
             return true;
         }
-        return views.inputTopics(view).stream().anyMatch(topic -> store.equals(topic + ".table"));
+        return views.inputTopics(view).stream().anyMatch(topic -> store.equals(StoreRouting.tableStore(topic)));
     }
 
     private StateRestoreListener restoreListener() {
