@@ -87,6 +87,11 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * A topic created a moment ago is known to the controller before the broker a listing asks has
+     * caught up; an input topic that is missing is looked for again this long before the start fails.
+     */
+    private static final Duration NEW_TOPIC_GRACE = Duration.ofSeconds(3);
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String applicationId;
@@ -227,15 +232,26 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         });
     }
 
+    private static Set<String> listTopics(Admin admin)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        return admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private static void prepareTopics(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters) {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Set<String> existing = admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            views.viewsByTopic().forEach((topic, readers) -> {
-                if (!existing.contains(topic)) {
-                    throw new ViewException(readers.get(0), "View '" + readers.get(0) + "' reads topic '" + topic
+            Set<String> existing = listTopics(admin);
+            long graceEnd = System.nanoTime() + NEW_TOPIC_GRACE.toNanos();
+            while (!existing.containsAll(views.viewsByTopic().keySet()) && System.nanoTime() < graceEnd) {
+                Thread.sleep(100);
+                existing = listTopics(admin);
+            }
+            for (Map.Entry<String, List<String>> input : views.viewsByTopic().entrySet()) {
+                if (!existing.contains(input.getKey())) {
+                    String view = input.getValue().get(0);
+                    throw new ViewException(view, "View '" + view + "' reads topic '" + input.getKey()
                             + "', which does not exist on " + bootstrapServers + "; create it first");
                 }
-            });
+            }
             List<NewTopic> missing = new ArrayList<>();
             for (String topic : deadLetters.topics()) {
                 if (!existing.contains(topic)) {

@@ -23,7 +23,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,7 +62,7 @@ class ViewRuntimeIntegrationTest {
         }
     }
 
-    private final List<ViewRuntime> runtimes = new ArrayList<>();
+    private final List<ViewRuntime> runtimes = new CopyOnWriteArrayList<>();
     private KafkaProducer<byte[], byte[]> producer;
     private Topic<String, Order> orders;
     private Topic<String, Product> products;
@@ -294,6 +296,22 @@ class ViewRuntimeIntegrationTest {
                 .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir).view(view).start())
                 .isInstanceOf(ViewException.class)
                 .hasMessageContaining("no-such-topic").hasMessageContaining("orphan");
+    }
+
+    @Test
+    void start_inputTopicCreatedWhileStarting_waitsForItAndRuns() throws Exception {
+        // a topic just created is known to the controller a moment before the broker lists it
+        Topic<String, Order> late = Topic.of("late-" + applicationId, Serdes.String(), Json.serde(Order.class));
+        ViewDefinition<String, Order> view = View.from(late).materialize("late-orders");
+        CompletableFuture<ViewRuntime> starting = CompletableFuture.supplyAsync(() -> start(view));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !starting.isDone());
+
+        KAFKA.kafka().createTopics(1, late.name());
+        send(late, "o-1", new Order("p-1", 1));
+
+        ReadOnlyView<String, Order> orders = starting.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS).view(view)
+                .awaitReady(PATIENCE);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(orders.get("o-1")).contains(new Order("p-1", 1)));
     }
 
     @Test
