@@ -251,7 +251,7 @@ public interface ViewRuntime extends AutoCloseable {
          * @return the running runtime; close it
          * @throws IllegalStateException if the application id, the bootstrap servers or every view is missing
          * @throws ViewException if an input topic does not exist (a topic created a moment ago is looked
-         *     for again for up to 3 seconds) or the cluster cannot be reached
+         *     for again for up to 5 seconds) or the cluster cannot be reached
          */
         public ViewRuntime start() {
             if (applicationId == null) {

@@ -91,7 +91,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
      * A topic created a moment ago is known to the controller before the broker a listing asks has
      * caught up; an input topic that is missing is looked for again this long before the start fails.
      */
-    private static final Duration NEW_TOPIC_GRACE = Duration.ofSeconds(3);
+    private static final Duration NEW_TOPIC_GRACE = Duration.ofSeconds(5);
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String applicationId;
