@@ -10,8 +10,9 @@ import dev.unbundled.ViewException;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.ViewStatus;
-import dev.unbundled.ViewStore;
 import dev.unbundled.ViewStatus.State;
+import dev.unbundled.ViewStore;
+import dev.unbundled.remote.Transport;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -25,13 +26,16 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
-import java.util.UUID;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,23 +47,20 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import dev.unbundled.remote.KeyAnswer;
-import dev.unbundled.remote.KeyRequest;
-import dev.unbundled.remote.QueryHandler;
-import dev.unbundled.remote.RemoteQueryException;
-import dev.unbundled.remote.ScanAnswer;
-import dev.unbundled.remote.ScanRequest;
-import dev.unbundled.remote.Transport;
+import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.StreamsMetadata;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
 import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
-import org.apache.kafka.streams.processor.StateRestoreListener;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
@@ -70,18 +71,6 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.VersionedRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import java.util.SortedSet;
-import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.function.Supplier;
-import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.LagInfo;
-import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.TopologyDescription;
-import org.apache.kafka.streams.state.KeyValueIterator;
 
 /** The {@link ViewRuntime}: compiled views running in one {@link KafkaStreams} instance. */
 public final class StreamsRuntime implements ViewRuntime, ViewHost {
@@ -104,9 +93,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private final KafkaProducer<byte[], byte[]> globalDeadLetters;
     private final Map<String, ReadOnlyView<?, ?>> readers = new ConcurrentHashMap<>();
     private final Map<String, ReadOnlyKeyValueStore<Object, Object>> stores = new ConcurrentHashMap<>();
-    /** What each store partition being restored has loaded and has to load, by store name and partition. */
-    private final Map<String, Map<TopicPartition, Restore>> restoring = new ConcurrentHashMap<>();
-    private final Map<String, LongAdder> restored = new ConcurrentHashMap<>();
+    private final RestoreProgress restores = new RestoreProgress();
     private final StoreRouting routing;
     private final Positions positions;
     private final InputOffsets offsets;
@@ -198,10 +185,10 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             opened.add(admin);
             StreamsRuntime runtime = new StreamsRuntime(applicationId, views, routing, deadLetters, streams, clients,
                     globalDeadLetters, admin, advertised, instance);
-            queries.runtime = runtime;
+            queries.attach(runtime);
             streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", applicationId, before, now));
             streams.setUncaughtExceptionHandler(runtime::onFailure);
-            streams.setGlobalStateRestoreListener(runtime.restoreListener());
+            streams.setGlobalStateRestoreListener(runtime.restores);
             streams.start();
             return runtime;
         } catch (RuntimeException | Error e) {
@@ -493,127 +480,16 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     private record Cached<T>(T value, long atNanos) {
     }
 
-    /** Answers other instances' reads from this runtime's local partitions. */
-    private static final class LocalQueries implements QueryHandler {
-        private volatile StreamsRuntime runtime;
-
-        @Override
-        public boolean knows(String view) {
-            StreamsRuntime here = runtime;
-            return here != null && here.views.definitions().containsKey(view);
-        }
-
-        @Override
-        public KeyAnswer get(KeyRequest request) {
-            StreamsRuntime here = ready(request.view());
-            DefinitionImpl<Object, Object> definition = here.views.definition(request.view(), "runtime");
-            Object key = decode(request.view(), definition.keySerde(), request.key());
-            Copy copy = here.copy(request.view(), request.partition(), request.maxLag());
-            Object value;
-            try {
-                value = copy.store().get(key);
-            } catch (InvalidStateStoreException e) {
-                throw refused(request.view(), request.partition(), e);
-            }
-            return new KeyAnswer(value == null ? null : definition.valueSerde().serializer().serialize(null, value),
-                    copy.standby(), copy.lag());
-        }
-
-        @Override
-        public ScanAnswer scan(ScanRequest request) {
-            StreamsRuntime here = ready(request.view());
-            DefinitionImpl<Object, Object> definition = here.views.definition(request.view(), "runtime");
-            ScanSpec spec = new ScanSpec(request.from(), request.to(), request.prefix(), request.after());
-            Serializer<Object> keys = definition.keySerde().serializer();
-            List<KeyValueIterator<Object, Object>> parts = new ArrayList<>();
-            try {
-                for (int partition : new TreeSet<>(request.partitions())) {
-                    parts.add(spec.open(here.copy(request.view(), partition, request.maxLag()).store(), keys,
-                            definition.keySerde().deserializer()));
-                }
-                try (KeyValueIterator<Object, Object> rows = parts.size() == 1
-                        ? parts.get(0) : new MergedIterator<>(parts, keys)) {
-                    List<ScanAnswer.Row> page = new ArrayList<>();
-                    while (page.size() < request.limit() && rows.hasNext()) {
-                        KeyValue<Object, Object> row = rows.next();
-                        page.add(new ScanAnswer.Row(keys.serialize(null, row.key),
-                                definition.valueSerde().serializer().serialize(null, row.value)));
-                    }
-                    return new ScanAnswer(page, rows.hasNext());
-                }
-            } catch (InvalidStateStoreException e) {
-                parts.forEach(KeyValueIterator::close);
-                throw refused(request.view(), -1, e);
-            } catch (RuntimeException e) {
-                parts.forEach(KeyValueIterator::close);
-                throw e;
-            }
-        }
-
-        private StreamsRuntime ready(String view) {
-            StreamsRuntime here = runtime;
-            if (here == null || here.closed) {
-                throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "the runtime is "
-                        + (here == null ? "starting" : "closed"));
-            }
-            if (!here.views.definitions().containsKey(view)) {
-                throw new RemoteQueryException(view, RemoteQueryException.Reason.UNKNOWN_VIEW, "no view '" + view
-                        + "' runs here");
-            }
-            return here;
-        }
-
-        private static Object decode(String view, Serde<Object> serde, byte[] key) {
-            try {
-                Object decoded = serde.deserializer().deserialize(null, key);
-                if (decoded == null) {
-                    throw new IllegalArgumentException("null key");
-                }
-                return decoded;
-            } catch (RuntimeException e) {
-                throw new RemoteQueryException(view, RemoteQueryException.Reason.BAD_REQUEST, "the key does not"
-                        + " decode with view '" + view + "''s key serde: " + e.getMessage(), e);
-            }
-        }
-
-        private static RemoteQueryException refused(String view, int partition, InvalidStateStoreException e) {
-            return new RemoteQueryException(view, e instanceof InvalidStateStorePartitionException
-                    ? RemoteQueryException.Reason.NOT_HERE : RemoteQueryException.Reason.NOT_READY,
-                    (partition >= 0 ? "partition " + partition + " of " : "") + "view '" + view
-                            + "' cannot be read here now: " + e.getMessage(), e);
-        }
+    boolean runs(String view) {
+        return views.definitions().containsKey(view);
     }
 
-    /** The local copy of a partition that answers a remote read. */
-    private record Copy(ReadOnlyKeyValueStore<Object, Object> store, boolean standby, long lag) {
+    DefinitionImpl<Object, Object> definition(String view) {
+        return views.definition(view, "runtime");
     }
 
-    private Copy copy(String view, int partition, long maxLag) {
-        try {
-            ReadOnlyKeyValueStore<Object, Object> active = partitionStore(view, partition, false);
-            active.approximateNumEntries();
-            return new Copy(active, false, 0);
-        } catch (InvalidStateStoreException | ViewNotReadyException e) {
-            if (maxLag < 0) {
-                throw e instanceof InvalidStateStoreException invalid ? LocalQueries.refused(view, partition, invalid)
-                        : new RemoteQueryException(view, RemoteQueryException.Reason.NOT_HERE, e.getMessage(), e);
-            }
-        }
-        ReadOnlyKeyValueStore<Object, Object> standby;
-        try {
-            standby = partitionStore(view, partition, true);
-            standby.approximateNumEntries();
-        } catch (InvalidStateStoreException e) {
-            throw LocalQueries.refused(view, partition, e);
-        } catch (ViewNotReadyException e) {
-            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_HERE, e.getMessage(), e);
-        }
-        long lag = storeLag(view, partition);
-        if (lag > maxLag) {
-            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "the standby of partition "
-                    + partition + " is " + lag + " records behind, more than the allowed " + maxLag);
-        }
-        return new Copy(standby, true, lag);
+    boolean isClosed() {
+        return closed;
     }
 
     @Override
@@ -829,13 +705,11 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
     }
 
     private long restoredRecords(String view) {
-        long sum = 0;
-        for (Map.Entry<String, LongAdder> entry : restored.entrySet()) {
-            if (storeOfView(view, entry.getKey())) {
-                sum += entry.getValue().sum();
-            }
-        }
-        return sum;
+        return restores.restoredRecords(store -> storeOfView(view, store));
+    }
+
+    private Optional<ViewStatus.Restoring> restoring(String view) {
+        return restores.restoring(store -> storeOfView(view, store));
     }
 
     @Override
@@ -1030,37 +904,6 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 
-    /** One store partition's restore: how many records it has to load, and has loaded. */
-    private static final class Restore {
-        final long total;
-        final LongAdder loaded = new LongAdder();
-
-        Restore(long total) {
-            this.total = total;
-        }
-    }
-
-    /**
-     * @return what the view's stores being restored now have loaded and have to load, summed over their
-     *     partitions; empty if none is being restored
-     */
-    private Optional<ViewStatus.Restoring> restoring(String view) {
-        long loaded = 0;
-        long total = 0;
-        boolean any = false;
-        for (Map.Entry<String, Map<TopicPartition, Restore>> store : restoring.entrySet()) {
-            if (!storeOfView(view, store.getKey())) {
-                continue;
-            }
-            for (Restore restore : store.getValue().values()) {
-                any = true;
-                total += restore.total;
-                loaded += Math.min(restore.total, restore.loaded.sum());
-            }
-        }
-        return any ? Optional.of(new ViewStatus.Restoring(loaded, total)) : Optional.empty();
-    }
-
     /**
      * Whether a store holds rows of the view: its own store or history, a store of one of its steps (named
      * after it), or the table of an input topic it reads, which views share.
@@ -1070,43 +913,5 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
             return true;
         }
         return views.inputTopics(view).stream().anyMatch(topic -> store.equals(StoreRouting.tableStore(topic)));
-    }
-
-    private StateRestoreListener restoreListener() {
-        return new StateRestoreListener() {
-            @Override
-            public void onRestoreStart(TopicPartition partition, String store, long start, long end) {
-                // Kafka Streams also starts, and at once ends, restores of changelog partitions with nothing to load
-                if (end > start) {
-                    restoring.computeIfAbsent(store, s -> new ConcurrentHashMap<>()).put(partition, new Restore(end - start));
-                }
-            }
-
-            @Override
-            public void onBatchRestored(TopicPartition partition, String store, long batchEnd, long count) {
-                restored.computeIfAbsent(store, s -> new LongAdder()).add(count);
-                Restore restore = restoring.getOrDefault(store, Map.of()).get(partition);
-                if (restore != null) {
-                    restore.loaded.add(count);
-                }
-            }
-
-            @Override
-            public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
-                restored(store, partition);
-            }
-
-            @Override
-            public void onRestoreSuspended(TopicPartition partition, String store, long totalRestored) {
-                restored(store, partition);
-            }
-
-            private void restored(String store, TopicPartition partition) {
-                Map<TopicPartition, Restore> partitions = restoring.get(store);
-                if (partitions != null) {
-                    partitions.remove(partition);
-                }
-            }
-        };
     }
 }
