@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -308,14 +309,7 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
         }
         // a remote read names any partition it likes: cache only the view's own, or every number asked stays
         Set<String> topics = storeTopics(view);
-        int partitions;
-        try {
-            partitions = offsets.partitionCount(view, topics);
-        } catch (ViewNotReadyException e) {
-            throw e;
-        } catch (ViewException e) {
-            throw notReady(view, e);
-        }
+        int partitions = partitionCount(view, topics, e -> notReady(view, e));
         if (partition < 0 || partition >= partitions) {
             throw new IllegalArgumentException("View '" + view + "' has partitions 0 to " + (partitions - 1)
                     + "; partition " + partition + " does not exist. Ask for one Kafka Streams' metadata names");
@@ -401,16 +395,9 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                         .forEach(tp -> standby.putIfAbsent(tp.partition(), address));
             }
         }
-        int partitions;
-        try {
-            partitions = offsets.partitionCount(view, topics);
-        } catch (ViewNotReadyException e) {
-            throw e;
-        } catch (ViewException e) {
-            // an internal topic the group's leader has not created yet: the view is still starting
-            throw new ViewNotReadyException(view, status(view).state(), "View '" + view + "' cannot be scanned yet: "
-                    + e.getMessage() + "; call awaitReady(timeout) or retry shortly", e);
-        }
+        int partitions = partitionCount(view, topics, e -> new ViewNotReadyException(view, status(view).state(),
+                "View '" + view + "' cannot be scanned yet: " + e.getMessage()
+                        + "; call awaitReady(timeout) or retry shortly", e));
         Map<String, Copies> plan = new TreeMap<>();
         SortedSet<Integer> missing = new TreeSet<>();
         for (int partition = 0; partition < partitions; partition++) {
@@ -434,6 +421,20 @@ public final class StreamsRuntime implements ViewRuntime, ViewHost {
                     + (standbys ? "" : ", or read withStandbyReads(maxLag) with num.standby.replicas > 0"), null);
         }
         return List.copyOf(plan.values());
+    }
+
+    /**
+     * The view's partition count; a topic that cannot be described yet (an internal topic the group's
+     * leader has not created) means the view is still starting, and {@code stillStarting} says so.
+     */
+    private int partitionCount(String view, Set<String> topics, Function<ViewException, RuntimeException> stillStarting) {
+        try {
+            return offsets.partitionCount(view, topics);
+        } catch (ViewNotReadyException e) {
+            throw e;
+        } catch (ViewException e) {
+            throw stillStarting.apply(e);
+        }
     }
 
     /** The topics whose partitions are the view's store's partitions: the sources of its sub-topology. */
