@@ -1,7 +1,7 @@
 package dev.unbundled;
 
-import dev.unbundled.internal.DefinitionImpl;
-import dev.unbundled.internal.Plan;
+import dev.unbundled.internal.compile.DefinitionImpl;
+import dev.unbundled.internal.plan.Plan;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;

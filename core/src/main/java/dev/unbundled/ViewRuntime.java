@@ -1,8 +1,8 @@
 package dev.unbundled;
 
-import dev.unbundled.internal.Advertised;
-import dev.unbundled.internal.DefinitionImpl;
-import dev.unbundled.internal.StreamsRuntime;
+import dev.unbundled.internal.run.Advertised;
+import dev.unbundled.internal.compile.DefinitionImpl;
+import dev.unbundled.internal.run.StreamsRuntime;
 import dev.unbundled.remote.HttpTransport;
 import dev.unbundled.remote.Transport;
 import java.nio.file.Path;
@@ -271,9 +271,9 @@ public interface ViewRuntime extends AutoCloseable {
             views.forEach(view -> definitions.add((DefinitionImpl<?, ?>) view));
             Advertised advertised = advertisedHost == null ? null : new Advertised(advertisedHost, advertisedPort,
                     transport != null ? transport : HttpTransport.create());
-            return StreamsRuntime.start(applicationId, bootstrapServers,
+            return new DefaultViewRuntime(StreamsRuntime.start(applicationId, bootstrapServers,
                     stateDir != null ? stateDir : Path.of(".unbundled-state"),
-                    defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, properties, advertised);
+                    defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, properties, advertised));
         }
 
         private static void requireUnset(String setting, Object current) {

@@ -1,6 +1,5 @@
 package dev.unbundled;
 
-import dev.unbundled.internal.InMemoryStore;
 import java.util.Map;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
 

@@ -10,15 +10,16 @@ import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
 import dev.unbundled.ViewStore;
-import dev.unbundled.internal.CompiledViews;
-import dev.unbundled.internal.Compiler;
-import dev.unbundled.internal.DeadLetterRouter;
-import dev.unbundled.internal.DefinitionImpl;
-import dev.unbundled.internal.StoreRouting;
-import dev.unbundled.internal.StoreView;
-import dev.unbundled.internal.StoredValues;
-import dev.unbundled.internal.StreamsDefaults;
-import dev.unbundled.internal.ViewHost;
+import dev.unbundled.internal.compile.CompiledViews;
+import dev.unbundled.internal.compile.Compiler;
+import dev.unbundled.internal.run.DeadLetterHandler;
+import dev.unbundled.internal.run.DeadLetterRouter;
+import dev.unbundled.internal.compile.DefinitionImpl;
+import dev.unbundled.internal.compile.StoreRouting;
+import dev.unbundled.internal.read.StoreView;
+import dev.unbundled.internal.compile.StoredValues;
+import dev.unbundled.internal.compile.StreamsDefaults;
+import dev.unbundled.internal.read.ViewHost;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -40,6 +41,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
@@ -74,7 +76,6 @@ public final class ViewTestKit implements AutoCloseable {
     private final Path stateDir;
     private final Map<String, TestInput<?, ?>> inputs = new ConcurrentHashMap<>();
     private final Map<String, TestOutputTopic<byte[], byte[]>> deadLetterTopics = new ConcurrentHashMap<>();
-    private final Host host = new Host();
     /** Dead letters of global views, which the driver's global task never hands to Unbundled's handler. */
     private final List<ProducerRecord<byte[], byte[]>> directDeadLetters = new ArrayList<>();
     private volatile boolean closed;
@@ -94,7 +95,7 @@ public final class ViewTestKit implements AutoCloseable {
         config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         views = Compiler.compile(definitions, config);
         deadLetters = new DeadLetterRouter(APPLICATION_ID, views, directDeadLetters::add);
-        config.putAll(StreamsDefaults.streamsConfig(APPLICATION_ID, deadLetters, routing));
+        config.putAll(DeadLetterHandler.streamsConfig(APPLICATION_ID, deadLetters, routing));
         driver = new TopologyTestDriver(views.topology(), config);
     }
 
@@ -184,8 +185,9 @@ public final class ViewTestKit implements AutoCloseable {
     public <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition) {
         Objects.requireNonNull(definition, "definition");
         requireOpen();
-        views.definition(definition.name(), KIT_FIX);
-        return new StoreView<>(definition.name(), host, definition.keySerde());
+        @SuppressWarnings("unchecked")
+        DefinitionImpl<K, V> known = (DefinitionImpl<K, V>) (DefinitionImpl<?, ?>) views.definition(definition.name(), KIT_FIX);
+        return new StoreView<>(new Host<>(known));
     }
 
     /**
@@ -262,64 +264,87 @@ public final class ViewTestKit implements AutoCloseable {
         }
     }
 
-    /** The driver as a view host: always ready while open. */
-    private final class Host implements ViewHost {
-        @Override
-        public ReadOnlyKeyValueStore<Object, Object> store(String view) {
-            if (closed) {
-                throw new IllegalStateException("View '" + view + "' belongs to a closed ViewTestKit; create a new one");
-            }
-            return StoredValues.unwrapping(driver.getTimestampedKeyValueStore(views.storeNames().get(view)));
+    /** The driver as one view's host: always ready while open. */
+    private final class Host<K, V> implements ViewHost<K, V> {
+        private final DefinitionImpl<K, V> definition;
+
+        Host(DefinitionImpl<K, V> definition) {
+            this.definition = definition;
         }
 
         @Override
-        public Object getAsOf(String view, Object key, long asOfMillis) {
-            store(view);
-            String history = views.historyStore(view);
+        public String name() {
+            return definition.name();
+        }
+
+        @Override
+        public Serde<K> keySerde() {
+            return definition.keySerde();
+        }
+
+        @Override
+        public Serde<V> valueSerde() {
+            return definition.valueSerde();
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public ReadOnlyKeyValueStore<K, V> store() {
+            if (closed) {
+                throw new IllegalStateException("View '" + name() + "' belongs to a closed ViewTestKit; create a new one");
+            }
+            return (ReadOnlyKeyValueStore<K, V>) (ReadOnlyKeyValueStore<?, ?>) StoredValues.unwrapping(
+                    driver.getTimestampedKeyValueStore(views.storeNames().get(name())));
+        }
+
+        @Override
+        public V getAsOf(K key, long asOfMillis) {
+            store();
+            String history = views.historyStore(name());
             if (asOfMillis < 0) {
                 return null;
             }
-            VersionedRecord<Object> version = driver.<Object, Object>getVersionedKeyValueStore(history).get(key, asOfMillis);
+            VersionedRecord<V> version = driver.<K, V>getVersionedKeyValueStore(history).get(key, asOfMillis);
             return version == null ? null : version.value();
         }
 
         /** Every piped record is processed before {@code pipe} returns: the view is never behind. */
         @Override
-        public ViewStatus status(String view) {
+        public ViewStatus status() {
             if (closed) {
-                return new ViewStatus(view, ViewStatus.State.CLOSED, 0);
+                return new ViewStatus(name(), ViewStatus.State.CLOSED, 0);
             }
-            Set<String> topics = views.inputTopics(view);
+            Set<String> topics = views.inputTopics(name());
             Map<TopicPartition, Long> lag = new HashMap<>();
             views.positions().snapshot().keySet().forEach(partition -> {
                 if (topics.contains(partition.topic())) {
                     lag.put(partition, 0L);
                 }
             });
-            return new ViewStatus(view, ViewStatus.State.READY, 0, lag, 0,
+            return new ViewStatus(name(), ViewStatus.State.READY, 0, lag, 0,
                     views.positions().lastUpdate(topics).stream().mapToObj(Instant::ofEpochMilli).findFirst());
         }
 
         @Override
-        public void awaitReady(String view, Duration timeout) {
-            store(view);
+        public void awaitReady(Duration timeout) {
+            store();
         }
 
         @Override
-        public <K, V> Subscription subscribe(String view, ChangeListener<K, V> listener, int capacity) {
-            store(view);
-            return views.changes().subscribe(view, listener, capacity);
+        public Subscription subscribe(ChangeListener<K, V> listener, int capacity) {
+            store();
+            return views.changes().subscribe(name(), listener, capacity);
         }
 
         @Override
-        public void awaitFreshness(String view, Freshness freshness, Duration timeout) {
-            store(view);
-            views.requireReadsAll(view, freshness);
+        public void awaitFreshness(Freshness freshness, Duration timeout) {
+            store();
+            views.requireReadsAll(name(), freshness);
         }
 
         @Override
-        public RuntimeException notReady(String view, RuntimeException cause) {
-            return new ViewNotReadyException(view, status(view).state(), "View '" + view + "' cannot be read: "
+        public RuntimeException notReady(RuntimeException cause) {
+            return new ViewNotReadyException(name(), status().state(), "View '" + name() + "' cannot be read: "
                     + cause.getMessage(), cause);
         }
     }

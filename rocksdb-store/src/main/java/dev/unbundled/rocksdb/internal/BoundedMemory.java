@@ -1,6 +1,6 @@
 package dev.unbundled.rocksdb.internal;
 
-import dev.unbundled.internal.StreamsDefaults;
+import dev.unbundled.internal.compile.StreamsDefaults;
 import dev.unbundled.rocksdb.RocksDb;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;

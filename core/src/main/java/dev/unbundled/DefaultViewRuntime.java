@@ -1,0 +1,51 @@
+package dev.unbundled;
+
+import dev.unbundled.internal.run.StreamsRuntime;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+/** The {@link ViewRuntime} users hold: a thin face over the running views, so the runtime itself knows no API. */
+final class DefaultViewRuntime implements ViewRuntime {
+    private final StreamsRuntime runtime;
+
+    DefaultViewRuntime(StreamsRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    @Override
+    public <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition) {
+        return runtime.view(definition).reader();
+    }
+
+    @Override
+    public Map<MetricName, ? extends Metric> metrics() {
+        return runtime.metrics();
+    }
+
+    @Override
+    public Optional<String> queryAddress() {
+        return runtime.queryAddress();
+    }
+
+    @Override
+    public Map<String, Long> deadLetters() {
+        return runtime.deadLetters();
+    }
+
+    @Override
+    public String deadLetterTopic(ViewDefinition<?, ?> definition) {
+        return runtime.deadLetterTopic(definition);
+    }
+
+    @Override
+    public void close() {
+        runtime.close();
+    }
+
+    @Override
+    public String toString() {
+        return runtime.toString();
+    }
+}

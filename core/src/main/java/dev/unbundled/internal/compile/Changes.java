@@ -1,0 +1,227 @@
+package dev.unbundled.internal.compile;
+
+import dev.unbundled.Change;
+import dev.unbundled.Freshness;
+import dev.unbundled.ChangeListener;
+import dev.unbundled.Subscription;
+import dev.unbundled.ViewException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The change taps of a topology's views and their subscriptions. A tap runs on the stream thread after
+ * the view's final table; it only offers each change to the subscriptions' bounded buffers, never
+ * waits, and costs one volatile read when nobody subscribes. Each subscription drains its buffer on its
+ * own daemon thread.
+ */
+public final class Changes {
+    private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final long IDLE_POLL_MS = 50;
+
+    private final Map<String, List<Sub>> byView = new ConcurrentHashMap<>();
+    private final Map<String, LiveStores> stores = new ConcurrentHashMap<>();
+
+    /**
+     * @param view a view's name
+     * @return the view's stores of the tasks running here, which its tap registers; empty for a view without
+     *     a tap (a global view)
+     */
+    public LiveStores stores(String view) {
+        return stores.computeIfAbsent(view, v -> new LiveStores());
+    }
+    /** The topics each view reads: the only ones a change's position may name. Known once compiled. */
+    private volatile java.util.function.Function<String, java.util.Set<String>> inputTopics = view -> java.util.Set.of();
+
+    /** @param inputTopics the topics each view reads, by view name */
+    void inputTopics(java.util.function.Function<String, java.util.Set<String>> inputTopics) {
+        this.inputTopics = inputTopics;
+    }
+
+    /**
+     * @param view a view's name
+     * @param storeName the view's store, which the tap registers in {@link #stores(String)} while its task runs
+     * @return a processor to hang after the view's changes, on the stream thread
+     */
+    public ProcessorSupplier<Object, Object, Void, Void> tap(String view, String storeName) {
+        List<Sub> subscriptions = subscriptions(view);
+        LiveStores live = stores(view);
+        return () -> new Processor<>() {
+            private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
+            private java.util.Set<String> inputTopics;
+            private Object store;
+
+            @Override
+            public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+                this.context = context;
+                this.inputTopics = Changes.this.inputTopics.apply(view);
+                store = live.register(context, storeName);
+            }
+
+            @Override
+            public void close() {
+                live.unregister(context, store);
+            }
+
+            @Override
+            public void process(Record<Object, Object> record) {
+                if (subscriptions.isEmpty() || record.key() == null) {
+                    return;
+                }
+                Freshness position = context.recordMetadata()
+                        .filter(input -> inputTopics.contains(input.topic()))
+                        .map(input -> Freshness.after(input.topic(), input.partition(), input.offset()))
+                        .orElse(Freshness.any());
+                Change<Object, Object> change = new Change<>(record.key(), Optional.empty(),
+                        Optional.ofNullable(record.value()), position);
+                for (Sub subscription : subscriptions) {
+                    subscription.offer(change);
+                }
+            }
+        };
+    }
+
+    private List<Sub> subscriptions(String view) {
+        return byView.computeIfAbsent(view, v -> new CopyOnWriteArrayList<>());
+    }
+
+    /**
+     * @param view a view's name
+     * @param listener the listener
+     * @param capacity the buffer's size
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the running subscription
+     * @throws IllegalArgumentException if the view has no tap (a global view)
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> Subscription subscribe(String view, ChangeListener<K, V> listener, int capacity) {
+        List<Sub> subscriptions = byView.get(view);
+        if (subscriptions == null) {
+            throw new IllegalArgumentException("View '" + view + "' is a global view, whose changes cannot be"
+                    + " subscribed to; subscribe to a partitioned view over the same topic instead");
+        }
+        Sub subscription = new Sub(view, (ChangeListener<Object, Object>) (ChangeListener<?, ?>) listener, capacity);
+        subscriptions.add(subscription);
+        subscription.start();
+        return subscription;
+    }
+
+    /** Closes every subscription, when the runtime or kit closes. */
+    public void closeAll() {
+        byView.values().forEach(subscriptions -> subscriptions.forEach(Sub::close));
+    }
+
+    /** One subscription: its buffer, its dispatcher thread and its fate. */
+    private final class Sub implements Subscription, Runnable {
+        private final String view;
+        private final ChangeListener<Object, Object> listener;
+        private final int capacity;
+        private final BlockingQueue<Change<Object, Object>> buffer;
+        private final AtomicLong delivered = new AtomicLong();
+        private final Thread dispatcher;
+        private volatile boolean active = true;
+        private volatile boolean overflowed;
+
+        Sub(String view, ChangeListener<Object, Object> listener, int capacity) {
+            this.view = view;
+            this.listener = listener;
+            this.capacity = capacity;
+            this.buffer = new ArrayBlockingQueue<>(capacity);
+            this.dispatcher = new Thread(this, "unbundled-" + view + "-subscription-" + THREADS.incrementAndGet());
+            this.dispatcher.setDaemon(true);
+        }
+
+        void start() {
+            dispatcher.start();
+        }
+
+        /** On the stream thread: never blocks. */
+        void offer(Change<Object, Object> change) {
+            if (!active || overflowed) {
+                return;
+            }
+            if (!buffer.offer(change)) {
+                overflowed = true;
+                subscriptions(view).remove(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (active) {
+                    Change<Object, Object> change = buffer.poll(IDLE_POLL_MS, TimeUnit.MILLISECONDS);
+                    if (change == null) {
+                        if (overflowed) {
+                            // the buffered changes went out first; now say why no more will come
+                            active = false;
+                            listener.onError(new ViewException(view, "View '" + view + "': a change subscription"
+                                    + " could not keep up and was dropped after its buffer of " + capacity
+                                    + " changes filled (delivered " + delivered.get() + "); the view kept running."
+                                    + " Re-read the view and subscribe again, with a faster listener or a larger"
+                                    + " capacity"));
+                            return;
+                        }
+                        continue;
+                    }
+                    if (!active) {
+                        return;
+                    }
+                    try {
+                        listener.onChange(change);
+                    } catch (RuntimeException e) {
+                        LOG.warn("View '{}': a change listener threw on key '{}'; the next change is delivered",
+                                view, change.key(), e);
+                    }
+                    delivered.incrementAndGet();
+                }
+            } catch (InterruptedException e) {
+                // closed
+            } catch (RuntimeException e) {
+                LOG.warn("View '{}': a change listener's onError threw", view, e);
+            }
+        }
+
+        @Override
+        public boolean isActive() {
+            return active && !overflowed;
+        }
+
+        @Override
+        public long delivered() {
+            return delivered.get();
+        }
+
+        @Override
+        public void close() {
+            if (!active) {
+                return;
+            }
+            active = false;
+            subscriptions(view).remove(this);
+            buffer.clear();
+            if (Thread.currentThread() != dispatcher) {
+                dispatcher.interrupt();
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Subscription[" + view + ", delivered=" + delivered.get() + (isActive() ? "]" : ", closed]");
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.unbundled.internal.read;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.NoSuchElementException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * What a scan or a page reads, in serialised keys: optional inclusive bounds, an optional prefix, and the key
+ * after which to resume (the last key of the previous page). A cursor is this spec, encoded.
+ *
+ * @param from the lowest key, inclusive, or null
+ * @param to the highest key, inclusive, or null
+ * @param prefix the prefix every key starts with, or null
+ * @param after the key after which to start, exclusive, or null
+ */
+public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
+    private static final byte VERSION = 1;
+    private static final ByteArraySerializer BYTES = new ByteArraySerializer();
+
+    static final ScanSpec ALL = new ScanSpec(null, null, null, null);
+
+    static ScanSpec range(byte[] from, byte[] to) {
+        return new ScanSpec(from, to, null, null);
+    }
+
+    static ScanSpec prefix(byte[] prefix) {
+        return new ScanSpec(null, null, prefix, null);
+    }
+
+    /** @return the same scan, resumed after the given key */
+    ScanSpec after(byte[] key) {
+        return new ScanSpec(from, to, prefix, key);
+    }
+
+    /** @return whether a serialised key is inside this scan */
+    boolean contains(byte[] key) {
+        return (from == null || Arrays.compareUnsigned(key, from) >= 0)
+                && (to == null || Arrays.compareUnsigned(key, to) <= 0)
+                && (prefix == null || startsWith(key, prefix))
+                && (after == null || Arrays.compareUnsigned(key, after) > 0);
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    /**
+     * Opens this scan on one partition's store.
+     *
+     * @param store the store
+     * @param keySerializer the view's key serializer
+     * @param keyDeserializer the view's key deserializer, to turn serialised bounds into the store's key type
+     * @return the rows of the store inside this scan, in serialised-key order; close it
+     */
+    public <K, V> KeyValueIterator<K, V> open(ReadOnlyKeyValueStore<K, V> store, Serializer<K> keySerializer,
+                                       Deserializer<K> keyDeserializer) {
+        byte[] lower = from;
+        if (after != null && (lower == null || Arrays.compareUnsigned(after, lower) >= 0)) {
+            lower = after;
+        }
+        KeyValueIterator<K, V> opened;
+        if (prefix != null && lower == null) {
+            opened = store.prefixScan(prefix, BYTES);
+        } else if (lower == null && to == null) {
+            opened = store.all();
+        } else {
+            opened = store.range(lower == null ? null : keyDeserializer.deserialize(null, lower),
+                    to == null ? null : keyDeserializer.deserialize(null, to));
+        }
+        return new Bounded<>(opened, keySerializer);
+    }
+
+    /** The store's rows from the lower bound on, skipping the resume key and stopping past the prefix. */
+    private final class Bounded<K, V> implements KeyValueIterator<K, V> {
+        private final KeyValueIterator<K, V> rows;
+        private final Serializer<K> keys;
+        private KeyValue<K, V> next;
+        private boolean done;
+
+        Bounded(KeyValueIterator<K, V> rows, Serializer<K> keys) {
+            this.rows = rows;
+            this.keys = keys;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while (next == null && !done && rows.hasNext()) {
+                KeyValue<K, V> row = rows.next();
+                byte[] key = keys.serialize(null, row.key);
+                if (prefix != null && Arrays.compareUnsigned(key, prefix) > 0 && !startsWith(key, prefix)) {
+                    done = true;
+                } else if (contains(key)) {
+                    next = row;
+                }
+            }
+            return next != null;
+        }
+
+        @Override
+        public KeyValue<K, V> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            KeyValue<K, V> row = next;
+            next = null;
+            return row;
+        }
+
+        @Override
+        public K peekNextKey() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return next.key;
+        }
+
+        @Override
+        public void close() {
+            rows.close();
+        }
+    }
+
+    /** @return this spec as an opaque, URL-safe cursor */
+    String encode() {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (DataOutputStream out = new DataOutputStream(bytes)) {
+            out.writeByte(VERSION);
+            for (byte[] part : new byte[][] {from, to, prefix, after}) {
+                out.writeInt(part == null ? -1 : part.length);
+                if (part != null) {
+                    out.write(part);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.toByteArray());
+    }
+
+    /**
+     * @param view the view, for the message
+     * @param cursor a cursor from {@link #encode()}
+     * @return the spec
+     * @throws IllegalArgumentException if the cursor is not one
+     */
+    static ScanSpec decode(String view, String cursor) {
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(
+                Base64.getUrlDecoder().decode(cursor)))) {
+            if (in.readByte() != VERSION) {
+                throw new IOException("unknown version");
+            }
+            byte[][] parts = new byte[4][];
+            for (int i = 0; i < parts.length; i++) {
+                int length = in.readInt();
+                if (length < -1 || length > in.available()) {
+                    throw new IOException("bad length");
+                }
+                if (length >= 0) {
+                    parts[i] = in.readNBytes(length);
+                }
+            }
+            if (in.available() > 0) {
+                throw new IOException("trailing bytes");
+            }
+            return new ScanSpec(parts[0], parts[1], parts[2], parts[3]);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("View '" + view + "': '" + cursor + "' is not a cursor this view"
+                    + " handed out; pass Page.next() of the previous page", e);
+        }
+    }
+
+    static Bytes wrap(byte[] key) {
+        return key == null ? null : Bytes.wrap(key);
+    }
+}

@@ -1,0 +1,192 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.Freshness;
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewStatus;
+import dev.unbundled.ViewStatus.State;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+
+/**
+ * The waits of one running view: until it is ready, and until it has applied given input positions
+ * (read-your-writes), through every internal topic its records cross on their way to its store.
+ */
+final class CatchUp {
+    private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+    private final Engine engine;
+    private final String view;
+    private final ViewState state;
+    private final Set<String> inputTopics;
+    /** The view's internal topics, with the application id prefix. */
+    private final Set<String> internalTopics = new TreeSet<>();
+    /** Reads the view's store, throwing while it is not open here. */
+    private final Runnable storeProbe;
+
+    CatchUp(Engine engine, String view, ViewState state, Set<String> inputTopics, Runnable storeProbe) {
+        this.engine = engine;
+        this.view = view;
+        this.state = state;
+        this.inputTopics = inputTopics;
+        this.storeProbe = storeProbe;
+        engine.views.internalTopics(view).forEach(topic -> internalTopics.add(engine.applicationId + "-" + topic));
+    }
+
+    void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        engine.requireOpen(view);
+        // the target is the end of the log now: records written while waiting do not move it
+        Map<TopicPartition, Long> target = engine.offsets.endOffsets(view,
+                engine.offsets.allPartitions(view, inputTopics), true);
+        while (!storeAnswers()) {
+            ViewStatus status = state.status();
+            if (System.nanoTime() - deadline > 0) {
+                throw new ViewNotReadyException(view, status.state(), "View '" + view + "' is still "
+                        + status.state() + status.restoring().map(r -> " (" + r + ")").orElse("") + " after "
+                        + timeout + "; " + state.waitingFor(status.state()), null);
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
+        }
+        awaitApplied(target, deadline, () -> "View '" + view + "' has not caught up with its input topics after "
+                + timeout + "; still behind on ", "the end offsets at the call; the service is slower than its input or"
+                + " a stream thread is stuck: raise the timeout or num.stream.threads");
+    }
+
+    /** @return whether the view is ready and its store open here; throws once it failed or was closed */
+    private boolean storeAnswers() {
+        engine.requireOpen(view);
+        ViewStatus status = state.status();
+        if (status.state() == State.ERROR) {
+            throw state.notReady(null);
+        }
+        if (!status.isReady()) {
+            return false;
+        }
+        try {
+            storeProbe.run();
+            return true;
+        } catch (ViewNotReadyException | InvalidStateStoreException e) {
+            // the instance is running but this store is not open yet: keep waiting
+            return false;
+        }
+    }
+
+    void awaitFreshness(Freshness freshness, Duration timeout) {
+        engine.requireOpen(view);
+        engine.views.requireReadsAll(view, freshness);
+        requireLocal(freshness);
+        Map<TopicPartition, Long> target = new HashMap<>();
+        freshness.offsets().forEach((partition, offset) -> target.put(partition, offset + 1));
+        if (target.isEmpty()) {
+            return;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitApplied(target, deadline, () -> "View '" + view + "' has not processed " + freshness + " after "
+                + timeout + "; still lacking ", "the written records; read without the token, or raise the timeout");
+    }
+
+    /**
+     * Refuses a freshness token that names partitions other instances process: this instance cannot tell
+     * how far they are, and waiting for its own partitions only would answer without the writes.
+     *
+     * @throws ViewNotReadyException naming the partitions and what to do
+     */
+    void requireLocal(Freshness freshness) {
+        InputOffsets.Local assigned = engine.offsets.local();
+        if (assigned.partitions().isEmpty() || assigned.alone()) {
+            return;
+        }
+        SortedSet<String> elsewhere = new TreeSet<>();
+        freshness.offsets().keySet().forEach(partition -> {
+            if (!assigned.partitions().contains(partition)) {
+                elsewhere.add(partition.toString());
+            }
+        });
+        if (!elsewhere.isEmpty()) {
+            throw new ViewNotReadyException(view, state.status().state(), "View '" + view + "': the token names "
+                    + elsewhere + ", which other instances process; read-your-writes waits only for partitions this"
+                    + " instance processes. Send the request to the instance that holds the key (see read(key)"
+                    + ".instance()), or read without the token", null);
+        }
+    }
+
+    /**
+     * Waits until the input records up to the target, and everything they led to, are in the view's store.
+     * For a view that re-partitions, a processed input record may still be on its way through internal
+     * topics (a re-key, a grouping, both legs of a foreign-key join); so, pass after pass: the stream
+     * threads' producers are flushed, which lands what the processed records sent on; the internal topics'
+     * end offsets then cover it, and become the next target. A pass that finds no new records ends the wait;
+     * there are at most as many passes as hops, plus the one that finds nothing.
+     */
+    private void awaitApplied(Map<TopicPartition, Long> target, long deadline, Supplier<String> what, String fix) {
+        awaitPositions(target, deadline, what, fix);
+        if (internalTopics.isEmpty()) {
+            return;
+        }
+        Set<TopicPartition> partitions = engine.offsets.allPartitions(view, internalTopics);
+        Map<TopicPartition, Long> previous = Map.of();
+        for (int pass = 0; pass <= internalTopics.size(); pass++) {
+            engine.clients.flush();
+            Map<TopicPartition, Long> ends = engine.offsets.endOffsets(view, partitions, true);
+            if (ends.equals(previous)) {
+                return;
+            }
+            awaitPositions(ends, deadline, what, fix);
+            previous = ends;
+        }
+    }
+
+    /**
+     * Waits until every target partition this instance processes has reached its target offset.
+     *
+     * @param target the next offset each partition must reach
+     * @param what the start of the timeout message
+     * @param fix the end of the timeout message
+     */
+    private void awaitPositions(Map<TopicPartition, Long> target, long deadline, Supplier<String> what, String fix) {
+        while (true) {
+            engine.requireOpen(view);
+            InputOffsets.Local assigned = engine.offsets.local();
+            Map<TopicPartition, Long> lacking = engine.offsets.lacking(target, assigned);
+            if (lacking.isEmpty()) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw new ViewNotReadyException(view, state.state(), what.get() + describe(lacking, target, assigned)
+                        + "to reach " + fix, engine.failure());
+            }
+            if (state.state() == State.ERROR) {
+                throw state.notReady(null);
+            }
+            try {
+                // woken by every processed record; the cap re-reads the committed offsets and assignment
+                engine.positions.await(() -> engine.offsets.lacking(target, assigned).isEmpty(),
+                        Math.min(left, WAIT_SLICE_NANOS));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ViewNotReadyException(view, state.state(), "Interrupted while waiting for view '" + view
+                        + "'", e);
+            }
+        }
+    }
+
+    private static String describe(Map<TopicPartition, Long> lacking, Map<TopicPartition, Long> target,
+                                   InputOffsets.Local assigned) {
+        StringBuilder message = new StringBuilder();
+        lacking.forEach((partition, next) -> message.append(partition).append(" (at offset ").append(next)
+                .append(", needs ").append(target.get(partition)).append(", lag ")
+                .append(target.get(partition) - next).append(assigned.partitions().contains(partition)
+                        ? "" : ", not assigned to this instance").append(") "));
+        return message.toString();
+    }
+}

@@ -1,0 +1,100 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.internal.compile.StoreRouting;
+import dev.unbundled.internal.compile.StreamsDefaults;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * Kafka Streams' three error hooks, all answering the same way: the record that could not be read,
+ * processed or serialised goes to the dead-letter topic of the view that lost it, and processing goes
+ * on. Failures to send to Kafka are not bad records and keep Kafka Streams' default handling.
+ */
+public final class DeadLetterHandler
+        implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
+    /** The config key under which the {@link DeadLetterRouter} instance reaches the handlers. */
+    static final String DEAD_LETTER_ROUTER = "unbundled.dead.letter.router";
+
+    private DeadLetterRouter router;
+
+    /**
+     * @param applicationId the Kafka Streams application id
+     * @param router where bad records go
+     * @param routing the store of each view
+     * @return the full settings for running compiled views, with these handlers answering every error hook
+     */
+    public static Properties streamsConfig(String applicationId, DeadLetterRouter router, StoreRouting routing) {
+        Properties config = StreamsDefaults.topologyConfig(routing);
+        config.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class);
+        config.put(DEAD_LETTER_ROUTER, router);
+        return config;
+    }
+
+    /** Kafka Streams creates handlers reflectively, once per hook. */
+    public DeadLetterHandler() {
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs) {
+        Object router = configs.get(DEAD_LETTER_ROUTER);
+        if (!(router instanceof DeadLetterRouter)) {
+            throw new ConfigException(DEAD_LETTER_ROUTER, router,
+                    "DeadLetterHandler needs the runtime's DeadLetterRouter; run views through ViewRuntime or ViewTestKit");
+        }
+        this.router = (DeadLetterRouter) router;
+    }
+
+    @Override
+    public DeserializationExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                                ConsumerRecord<byte[], byte[]> record,
+                                                                Exception exception) {
+        List<ProducerRecord<byte[], byte[]>> letters = router.deadLetters(context, record.key(), record.value(), exception);
+        // an unreadable record never reaches the position tracker, yet it is handled: the view is not behind it
+        router.handled(context.topic(), context.partition(), context.offset());
+        if (router.isGlobalTopic(context.topic())) {
+            // Kafka Streams 4.4 cannot send dead letters from its global thread (its context has no record collector)
+            router.deliver(letters);
+            return DeserializationExceptionHandler.Response.resume();
+        }
+        return DeserializationExceptionHandler.Response.resume(letters);
+    }
+
+    @Override
+    public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
+                                                           Exception exception) {
+        return ProcessingExceptionHandler.Response.resume(
+                router.deadLetters(context, context.sourceRawKey(), context.sourceRawValue(), exception));
+    }
+
+    @Override
+    public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
+                                                           ProducerRecord<byte[], byte[]> record,
+                                                           Exception exception) {
+        return exception instanceof RetriableException
+                ? ProductionExceptionHandler.Response.retry()
+                : ProductionExceptionHandler.Response.fail();
+    }
+
+    @Override
+    @SuppressWarnings("rawtypes")
+    public ProductionExceptionHandler.Response handleSerializationError(ErrorHandlerContext context,
+                                                                        ProducerRecord record, Exception exception,
+                                                                        SerializationExceptionOrigin origin) {
+        return ProductionExceptionHandler.Response.resume(
+                router.deadLetters(context, context.sourceRawKey(), context.sourceRawValue(), exception));
+    }
+}

@@ -1,0 +1,165 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.internal.compile.CompiledViews;
+import dev.unbundled.internal.compile.Positions;
+import dev.unbundled.DeadLetter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides which views lost a bad record and builds the records for their dead-letter topics
+ * ({@code <application-id>.<view>.dlq}), with headers that say where the record came from and why it
+ * failed. Counts what it routed, per view.
+ */
+public final class DeadLetterRouter {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRouter.class);
+
+    private final String applicationId;
+    private final List<String> viewsLongestFirst;
+    private final Map<String, List<String>> viewsByTopic;
+    private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
+    private final java.util.Set<String> globalTopics;
+    private final Consumer<ProducerRecord<byte[], byte[]>> directSink;
+    private final Positions positions;
+
+    /**
+     * @param applicationId the application id, the first part of every dead-letter topic's name
+     * @param views the compiled views
+     * @param directSink sends the dead letters Kafka Streams cannot send itself (those of global views)
+     */
+    public DeadLetterRouter(String applicationId, CompiledViews views,
+                            Consumer<ProducerRecord<byte[], byte[]>> directSink) {
+        this.globalTopics = views.globalTopics();
+        this.positions = views.positions();
+        this.directSink = directSink;
+        this.applicationId = applicationId;
+        this.viewsLongestFirst = views.definitions().keySet().stream()
+                .sorted(Comparator.comparingInt(String::length).reversed()).toList();
+        this.viewsByTopic = views.viewsByTopic();
+        viewsLongestFirst.forEach(view -> counts.put(view, new LongAdder()));
+    }
+
+    /**
+     * @param view a view's name
+     * @return the name of the view's dead-letter topic
+     */
+    public String topicOf(String view) {
+        return applicationId + "." + view + ".dlq";
+    }
+
+    /**
+     * Moves the position of a partition past a record that went to a dead-letter topic before any view saw it.
+     *
+     * @param topic the record's topic
+     * @param partition its partition
+     * @param offset its offset
+     */
+    public void handled(String topic, int partition, long offset) {
+        if (topic != null && offset >= 0 && !globalTopics.contains(topic)) {
+            positions.handled(topic, partition, offset, System.currentTimeMillis());
+        }
+    }
+
+    /** @return how many records went to each view's dead-letter topic, by view name */
+    public Map<String, Long> counts() {
+        Map<String, Long> snapshot = new TreeMap<>();
+        counts.forEach((view, count) -> snapshot.put(view, count.sum()));
+        return snapshot;
+    }
+
+    /** @return every dead-letter topic of the compiled views */
+    public List<String> topics() {
+        return viewsLongestFirst.stream().map(this::topicOf).sorted().toList();
+    }
+
+    /**
+     * @param topic a topic
+     * @return true if the topic feeds a global view, whose dead letters go through {@link #deliver}
+     */
+    public boolean isGlobalTopic(String topic) {
+        return globalTopics.contains(topic);
+    }
+
+    /** @param records dead letters to send outside Kafka Streams */
+    public void deliver(List<ProducerRecord<byte[], byte[]>> records) {
+        records.forEach(directSink);
+    }
+
+    List<ProducerRecord<byte[], byte[]>> deadLetters(ErrorHandlerContext context, byte[] key, byte[] value,
+                                                     Exception exception) {
+        return deadLetters(context.processorNodeId(), context.topic(), context.partition(), context.offset(), key,
+                value, exception);
+    }
+
+    /**
+     * Builds the dead letters for a record that could not be used, one per view that lost it, and counts them.
+     *
+     * @param processor the processor that failed, or null
+     * @param topic the topic the record was read from
+     * @param partition its partition
+     * @param offset its offset
+     * @param key its key bytes
+     * @param value its value bytes
+     * @param exception why it failed
+     * @return the records to send to the dead-letter topics
+     */
+    public List<ProducerRecord<byte[], byte[]>> deadLetters(String processor, String topic, int partition, long offset,
+                                                            byte[] key, byte[] value, Exception exception) {
+        List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
+        for (String view : viewsFor(processor, topic)) {
+            RecordHeaders headers = new RecordHeaders();
+            header(headers, DeadLetter.VIEW, view);
+            header(headers, DeadLetter.SOURCE_TOPIC, topic);
+            header(headers, DeadLetter.SOURCE_PARTITION, String.valueOf(partition));
+            header(headers, DeadLetter.SOURCE_OFFSET, String.valueOf(offset));
+            header(headers, DeadLetter.PROCESSOR, processor);
+            header(headers, DeadLetter.EXCEPTION_CLASS, exception.getClass().getName());
+            header(headers, DeadLetter.EXCEPTION_MESSAGE, String.valueOf(exception.getMessage()));
+            records.add(new ProducerRecord<>(topicOf(view), null, key, value, headers));
+            counts.computeIfAbsent(view, v -> new LongAdder()).increment();
+            LOG.warn("View '{}' could not use the record at {}-{}@{} ({}: {}); it went to dead-letter topic '{}'",
+                    view, topic, partition, offset,
+                    exception.getClass().getSimpleName(), exception.getMessage(), topicOf(view));
+        }
+        return records;
+    }
+
+    private List<String> viewsFor(String processor, String topic) {
+        if (processor != null) {
+            for (String view : viewsLongestFirst) {
+                if (processor.startsWith(view + ".")) {
+                    return List.of(view);
+                }
+            }
+        }
+        if (topic != null) {
+            List<String> readers = viewsByTopic.get(topic);
+            if (readers != null && !readers.isEmpty()) {
+                return readers;
+            }
+            for (String view : viewsLongestFirst) {
+                if (topic.startsWith(applicationId + "-" + view + ".")) {
+                    return List.of(view);
+                }
+            }
+        }
+        // nothing names the view: every view may have lost the record, so every view is told
+        return viewsLongestFirst;
+    }
+
+    private static void header(RecordHeaders headers, String name, String value) {
+        headers.add(name, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,0 +1,96 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.internal.compile.CompiledViews;
+import dev.unbundled.internal.compile.Positions;
+import dev.unbundled.internal.compile.StoreRouting;
+import dev.unbundled.remote.Transport;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.LagInfo;
+
+/**
+ * What the running views of one runtime share: the compiled topology, the one {@link KafkaStreams} instance
+ * that runs it, its clients and offsets, and whether it has been closed or has failed.
+ */
+final class Engine {
+    private static final long LAG_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    final String applicationId;
+    final CompiledViews views;
+    final StoreRouting routing;
+    final KafkaStreams streams;
+    /** Kafka Streams' clients, for the producers a read-your-writes wait flushes. */
+    final FlushableClients clients;
+    final InputOffsets offsets;
+    final Positions positions;
+    final RestoreProgress restores;
+    /** This instance's advertised address, {@code host:port}, or {@code "local"}. */
+    final String instance;
+    /** How reads reach other instances; null if this runtime advertises none. */
+    final Transport transport;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+    private volatile Cached<Map<String, Map<Integer, LagInfo>>> lags;
+
+    Engine(String applicationId, CompiledViews views, StoreRouting routing, KafkaStreams streams,
+           FlushableClients clients, InputOffsets offsets, RestoreProgress restores, String instance,
+           Transport transport) {
+        this.applicationId = applicationId;
+        this.views = views;
+        this.routing = routing;
+        this.streams = streams;
+        this.clients = clients;
+        this.offsets = offsets;
+        this.positions = views.positions();
+        this.restores = restores;
+        this.instance = instance;
+        this.transport = transport;
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    /** @return why a stream thread stopped the runtime, or null */
+    Throwable failure() {
+        return failure;
+    }
+
+    void fail(Throwable error) {
+        failure = error;
+    }
+
+    /** @throws IllegalStateException naming the view and the fix, once the runtime has been closed */
+    void requireOpen(String view) {
+        if (closed) {
+            throw closedException(view);
+        }
+    }
+
+    IllegalStateException closedException(String view) {
+        return new IllegalStateException("View '" + view + "' belongs to runtime '" + applicationId
+                + "', which has been closed; build and start a new ViewRuntime to read it again");
+    }
+
+    /**
+     * @return how many records each local store partition is behind its changelog, by store and partition,
+     *     asked of Kafka Streams at most every 250 ms
+     * @throws org.apache.kafka.streams.errors.StreamsException if Kafka Streams cannot tell now
+     */
+    Map<String, Map<Integer, LagInfo>> storeLags() {
+        Cached<Map<String, Map<Integer, LagInfo>>> cached = lags;
+        if (cached == null || System.nanoTime() - cached.atNanos() > LAG_REFRESH_NANOS) {
+            cached = new Cached<>(streams.allLocalStorePartitionLags(), System.nanoTime());
+            lags = cached;
+        }
+        return cached.value();
+    }
+
+    private record Cached<T>(T value, long atNanos) {
+    }
+}

@@ -1,0 +1,152 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.internal.compile.DefinitionImpl;
+import dev.unbundled.internal.read.ScanSpec;
+import dev.unbundled.internal.read.MergedIterator;
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.remote.KeyAnswer;
+import dev.unbundled.remote.KeyRequest;
+import dev.unbundled.remote.QueryHandler;
+import dev.unbundled.remote.RemoteQueryException;
+import dev.unbundled.remote.ScanAnswer;
+import dev.unbundled.remote.ScanRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Answers other instances' reads from a runtime's local partitions: the active copy of a partition, or,
+ * where the reader allows a lag, a standby no further behind than that. The query server starts before
+ * the runtime exists, so reads that arrive until {@link #attach} are refused as not ready.
+ */
+final class LocalQueries implements QueryHandler {
+    private volatile StreamsRuntime runtime;
+
+    /** The local copy of a partition that answers a remote read. */
+    private record Copy(ReadOnlyKeyValueStore<Object, Object> store, boolean standby, long lag) {
+    }
+
+    void attach(StreamsRuntime started) {
+        runtime = started;
+    }
+
+    @Override
+    public boolean knows(String view) {
+        StreamsRuntime here = runtime;
+        return here != null && here.view(view).isPresent();
+    }
+
+    @Override
+    public KeyAnswer get(KeyRequest request) {
+        RunningView<Object, Object> view = ready(request.view());
+        DefinitionImpl<Object, Object> definition = view.definition();
+        Object key = decode(request.view(), definition.keySerde(), request.key());
+        Copy copy = copy(view, request.partition(), request.maxLag());
+        Object value;
+        try {
+            value = copy.store().get(key);
+        } catch (InvalidStateStoreException e) {
+            throw refused(request.view(), request.partition(), e);
+        }
+        return new KeyAnswer(value == null ? null : definition.valueSerde().serializer().serialize(null, value),
+                copy.standby(), copy.lag());
+    }
+
+    @Override
+    public ScanAnswer scan(ScanRequest request) {
+        RunningView<Object, Object> view = ready(request.view());
+        DefinitionImpl<Object, Object> definition = view.definition();
+        ScanSpec spec = new ScanSpec(request.from(), request.to(), request.prefix(), request.after());
+        Serializer<Object> keys = definition.keySerde().serializer();
+        List<KeyValueIterator<Object, Object>> parts = new ArrayList<>();
+        try {
+            for (int partition : new TreeSet<>(request.partitions())) {
+                parts.add(spec.open(copy(view, partition, request.maxLag()).store(), keys,
+                        definition.keySerde().deserializer()));
+            }
+            try (KeyValueIterator<Object, Object> rows = MergedIterator.merge(parts, keys)) {
+                List<ScanAnswer.Row> page = new ArrayList<>();
+                while (page.size() < request.limit() && rows.hasNext()) {
+                    KeyValue<Object, Object> row = rows.next();
+                    page.add(new ScanAnswer.Row(keys.serialize(null, row.key),
+                            definition.valueSerde().serializer().serialize(null, row.value)));
+                }
+                return new ScanAnswer(page, rows.hasNext());
+            }
+        } catch (InvalidStateStoreException e) {
+            parts.forEach(KeyValueIterator::close);
+            throw refused(request.view(), -1, e);
+        } catch (RuntimeException e) {
+            parts.forEach(KeyValueIterator::close);
+            throw e;
+        }
+    }
+
+    /** A remote read names the view and sends serialised keys: its view's types are known only at run time. */
+    @SuppressWarnings("unchecked")
+    private RunningView<Object, Object> ready(String view) {
+        StreamsRuntime here = runtime;
+        if (here == null || here.isClosed()) {
+            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "the runtime is "
+                    + (here == null ? "starting" : "closed"));
+        }
+        return (RunningView<Object, Object>) here.view(view).orElseThrow(() -> new RemoteQueryException(view,
+                RemoteQueryException.Reason.UNKNOWN_VIEW, "no view '" + view + "' runs here"));
+    }
+
+    private static Copy copy(RunningView<Object, Object> running, int partition, long maxLag) {
+        String view = running.name();
+        try {
+            ReadOnlyKeyValueStore<Object, Object> active = running.partitionStore(partition, false);
+            active.approximateNumEntries();
+            return new Copy(active, false, 0);
+        } catch (InvalidStateStoreException | ViewNotReadyException e) {
+            if (maxLag < 0) {
+                throw e instanceof InvalidStateStoreException invalid ? refused(view, partition, invalid)
+                        : new RemoteQueryException(view, RemoteQueryException.Reason.NOT_HERE, e.getMessage(), e);
+            }
+        }
+        ReadOnlyKeyValueStore<Object, Object> standby;
+        try {
+            standby = running.partitionStore(partition, true);
+            standby.approximateNumEntries();
+        } catch (InvalidStateStoreException e) {
+            throw refused(view, partition, e);
+        } catch (ViewNotReadyException e) {
+            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_HERE, e.getMessage(), e);
+        }
+        long lag = running.storeLag(partition);
+        if (lag > maxLag) {
+            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "the standby of partition "
+                    + partition + " is " + lag + " records behind, more than the allowed " + maxLag);
+        }
+        return new Copy(standby, true, lag);
+    }
+
+    private static Object decode(String view, Serde<Object> serde, byte[] key) {
+        try {
+            Object decoded = serde.deserializer().deserialize(null, key);
+            if (decoded == null) {
+                throw new IllegalArgumentException("null key");
+            }
+            return decoded;
+        } catch (RuntimeException e) {
+            throw new RemoteQueryException(view, RemoteQueryException.Reason.BAD_REQUEST, "the key does not"
+                    + " decode with view '" + view + "''s key serde: " + e.getMessage(), e);
+        }
+    }
+
+    private static RemoteQueryException refused(String view, int partition, InvalidStateStoreException e) {
+        return new RemoteQueryException(view, e instanceof InvalidStateStorePartitionException
+                ? RemoteQueryException.Reason.NOT_HERE : RemoteQueryException.Reason.NOT_READY,
+                (partition >= 0 ? "partition " + partition + " of " : "") + "view '" + view
+                        + "' cannot be read here now: " + e.getMessage(), e);
+    }
+}

@@ -1,0 +1,266 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.DeadLetter;
+import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewException;
+import dev.unbundled.ViewStore;
+import dev.unbundled.internal.compile.CompiledViews;
+import dev.unbundled.internal.compile.Compiler;
+import dev.unbundled.internal.compile.DefinitionImpl;
+import dev.unbundled.internal.compile.StoreRouting;
+import dev.unbundled.internal.compile.StreamsDefaults;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.CloseOptions;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Compiled views running in one {@link KafkaStreams} instance: starts them, lists them as {@link RunningView}s
+ * and stops them. Everything a view's reads need lives in its {@code RunningView}.
+ */
+public final class StreamsRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
+
+    private final Engine engine;
+    private final DeadLetterRouter deadLetters;
+    /** Kafka Streams cannot send dead letters from its global thread; this producer does. Null without global views. */
+    private final KafkaProducer<byte[], byte[]> globalDeadLetters;
+    private final Map<String, RunningView<?, ?>> running = new LinkedHashMap<>();
+
+    private StreamsRuntime(Engine engine, DeadLetterRouter deadLetters, KafkaProducer<byte[], byte[]> globalDeadLetters) {
+        this.engine = engine;
+        this.deadLetters = deadLetters;
+        this.globalDeadLetters = globalDeadLetters;
+        engine.views.definitions().values().forEach(definition -> running.put(definition.name(),
+                new RunningView<>(engine, definition)));
+    }
+
+    /**
+     * Compiles and starts views.
+     *
+     * @param applicationId the application id
+     * @param bootstrapServers the cluster
+     * @param stateDir where local state lives
+     * @param defaultStore the store of views that choose none
+     * @param definitions the views
+     * @param overrides the user's own Streams properties
+     * @param advertised where to answer other instances' reads, or null to answer none
+     * @return the started runtime
+     */
+    public static StreamsRuntime start(String applicationId, String bootstrapServers, Path stateDir, ViewStore defaultStore,
+                                       List<DefinitionImpl<?, ?>> definitions, Map<String, Object> overrides,
+                                       Advertised advertised) {
+        StoreRouting routing = new StoreRouting(defaultStore, definitions);
+        Properties config = StreamsDefaults.tunables();
+        config.putAll(routing.streamsConfig());
+        config.putAll(overrides);
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        config.put(StreamsDefaults.RUNTIME_ID, applicationId + "-" + UUID.randomUUID());
+        config.putAll(StreamsDefaults.topologyConfig(routing));
+        CompiledViews views = Compiler.compile(definitions, config);
+        // everything opened here is closed again if a later step fails, so a failed start leaks no port or thread
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            KafkaProducer<byte[], byte[]> globalDeadLetters = views.globalTopics().isEmpty() ? null
+                    : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+            Consumer<ProducerRecord<byte[], byte[]>> sendGlobal = letter -> { };
+            if (globalDeadLetters != null) {
+                opened.add(globalDeadLetters);
+                sendGlobal = letter -> sendGlobalDeadLetter(globalDeadLetters, letter);
+            }
+            DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views, sendGlobal);
+            config.putAll(DeadLetterHandler.streamsConfig(applicationId, deadLetters, routing));
+            Topics.prepare(bootstrapServers, views, deadLetters);
+            LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
+            LocalQueries queries = new LocalQueries();
+            String instance = serve(applicationId, views, advertised, queries, opened);
+            if (advertised != null) {
+                config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
+            }
+            FlushableClients clients = new FlushableClients();
+            KafkaStreams streams = new KafkaStreams(views.topology(), config, clients);
+            opened.add(streams);
+            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                    AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag"));
+            opened.add(admin);
+            Engine engine = new Engine(applicationId, views, routing, streams, clients,
+                    new InputOffsets(applicationId, streams, admin, views.positions()), new RestoreProgress(), instance,
+                    advertised == null ? null : advertised.transport());
+            StreamsRuntime runtime = new StreamsRuntime(engine, deadLetters, globalDeadLetters);
+            queries.attach(runtime);
+            runtime.run();
+            return runtime;
+        } catch (RuntimeException | Error e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    private void run() {
+        KafkaStreams streams = engine.streams;
+        streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", engine.applicationId,
+                before, now));
+        streams.setUncaughtExceptionHandler(this::onFailure);
+        streams.setGlobalStateRestoreListener(engine.restores);
+        streams.start();
+    }
+
+    /** @return the address this instance answers other instances' reads at, or {@code "local"} if none */
+    private static String serve(String applicationId, CompiledViews views, Advertised advertised, LocalQueries queries,
+                                List<AutoCloseable> opened) {
+        if (advertised == null) {
+            return "local";
+        }
+        opened.add(advertised.transport());
+        try {
+            int port = advertised.transport().serve(new InetSocketAddress(advertised.port()), queries);
+            return advertised.host() + ":" + port;
+        } catch (IOException e) {
+            throw new ViewException(views.definitions().keySet().iterator().next(), "Runtime '" + applicationId
+                    + "' cannot serve reads on port " + advertised.port() + ": " + e.getMessage()
+                    + "; choose a free port, or 0 for any", e);
+        }
+    }
+
+    private static void closeAll(List<AutoCloseable> opened, Throwable failure) {
+        for (int i = opened.size() - 1; i >= 0; i--) {
+            try {
+                opened.get(i).close();
+            } catch (Exception closing) {
+                failure.addSuppressed(closing);
+            }
+        }
+    }
+
+    /**
+     * Sends a global view's dead letter: Kafka Streams' global thread cannot. A send that fails is logged,
+     * so that a dead letter is never lost without a trace.
+     */
+    private static void sendGlobalDeadLetter(KafkaProducer<byte[], byte[]> producer,
+                                             ProducerRecord<byte[], byte[]> letter) {
+        producer.send(letter, (metadata, failure) -> {
+            if (failure != null) {
+                DeadLetter lost = DeadLetter.of(letter.headers(), letter.key(), letter.value());
+                LOG.error("View '{}': could not write a dead letter to {}; the record is still at {}-{} offset {}: {}",
+                        lost.view(), letter.topic(), lost.sourceTopic(), lost.sourcePartition(), lost.sourceOffset(),
+                        failure.toString());
+            }
+        });
+    }
+
+    /**
+     * @param definition a view this runtime runs, or a global view one of them looks up
+     * @param <K> the key type
+     * @param <V> the value type
+     * @return the running view
+     * @throws IllegalArgumentException if this runtime does not run the view
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    @SuppressWarnings("unchecked")
+    public <K, V> RunningView<K, V> view(ViewDefinition<K, V> definition) {
+        Objects.requireNonNull(definition, "definition");
+        engine.requireOpen(definition.name());
+        engine.views.definition(definition.name(), "runtime; register it with builder.view(definition) before start()");
+        // the compiler ran this very definition (or one equal to it by name), so its types are the view's
+        return (RunningView<K, V>) running.get(definition.name());
+    }
+
+    /**
+     * @param view a view's name, as another instance's read names it
+     * @return the running view, if this runtime runs it
+     */
+    Optional<RunningView<?, ?>> view(String view) {
+        return Optional.ofNullable(running.get(view));
+    }
+
+    /** @return every view this runtime runs, in the order they were registered */
+    public Collection<RunningView<?, ?>> views() {
+        return List.copyOf(running.values());
+    }
+
+    /** @return Kafka Streams' metrics */
+    public Map<MetricName, ? extends Metric> metrics() {
+        return engine.streams.metrics();
+    }
+
+    /** @return where other instances reach this one, or empty if it advertises nothing */
+    public Optional<String> queryAddress() {
+        return engine.transport == null ? Optional.empty() : Optional.of(engine.instance);
+    }
+
+    /** @return how many records went to each view's dead-letter topic since start, by view name */
+    public Map<String, Long> deadLetters() {
+        return deadLetters.counts();
+    }
+
+    /**
+     * @param definition a view
+     * @return the name of its dead-letter topic
+     */
+    public String deadLetterTopic(ViewDefinition<?, ?> definition) {
+        Objects.requireNonNull(definition, "definition");
+        return deadLetters.topicOf(definition.name());
+    }
+
+    boolean isClosed() {
+        return engine.isClosed();
+    }
+
+    /** Stops the views and leaves the consumer group; idempotent. */
+    @Override
+    public void close() {
+        if (engine.isClosed()) {
+            return;
+        }
+        engine.markClosed();
+        if (engine.transport != null) {
+            engine.transport.close();
+        }
+        engine.views.changes().closeAll();
+        engine.offsets.close();
+        // leaving the group hands this instance's partitions to the others now, not after the session timeout
+        engine.streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                .withTimeout(Duration.ofSeconds(30)));
+        if (globalDeadLetters != null) {
+            globalDeadLetters.close(Duration.ofSeconds(10));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ViewRuntime[" + engine.applicationId + ", views=" + running.keySet() + "]";
+    }
+
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onFailure(Throwable error) {
+        engine.fail(error);
+        LOG.error("Runtime '{}' stopped: a stream thread failed", engine.applicationId, error);
+        return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+    }
+}

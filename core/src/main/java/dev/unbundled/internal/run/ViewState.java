@@ -1,0 +1,128 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewStatus;
+import dev.unbundled.ViewStatus.State;
+import dev.unbundled.internal.compile.StoreRouting;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One running view's state as users see it: Kafka Streams' state narrowed to the view's own stores and
+ * restores, its lag behind its input topics, and the exception that says why it cannot answer yet.
+ */
+final class ViewState {
+    private static final Logger LOG = LoggerFactory.getLogger(ViewState.class);
+
+    private final Engine engine;
+    private final String view;
+    private final String storeName;
+    private final Set<String> inputTopics;
+
+    ViewState(Engine engine, String view, String storeName, Set<String> inputTopics) {
+        this.engine = engine;
+        this.view = view;
+        this.storeName = storeName;
+        this.inputTopics = inputTopics;
+    }
+
+    /** @return the view's state now; never throws, and a lag it cannot compute is left empty */
+    ViewStatus status() {
+        State state = state();
+        long restoredRecords = engine.restores.restoredRecords(this::holds);
+        Optional<Instant> lastUpdate = engine.positions.lastUpdate(inputTopics).stream()
+                .mapToObj(Instant::ofEpochMilli).findFirst();
+        if (state == State.CLOSED || state == State.ERROR) {
+            return new ViewStatus(view, state, restoredRecords, Map.of(), 0, lastUpdate);
+        }
+        Map<TopicPartition, Long> lag = new HashMap<>();
+        try {
+            InputOffsets.Local assigned = engine.offsets.local();
+            Set<TopicPartition> partitions = assigned.partitionsOf(inputTopics);
+            Map<TopicPartition, Long> ends = engine.offsets.endOffsets(view, partitions, false);
+            for (TopicPartition partition : partitions) {
+                Long end = ends.get(partition);
+                if (end != null) {
+                    lag.put(partition, Math.max(0, end - engine.offsets.processed(partition, assigned)));
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("View '{}': cannot compute the lag now", view, e);
+            lag.clear();
+        }
+        long total = lag.values().stream().mapToLong(Long::longValue).sum();
+        return new ViewStatus(view, state, restoredRecords, lag, total, lastUpdate,
+                state == State.RESTORING ? restoring() : Optional.empty());
+    }
+
+    State state() {
+        if (engine.isClosed()) {
+            return State.CLOSED;
+        }
+        return switch (engine.streams.state()) {
+            case CREATED -> State.STARTING;
+            // Kafka Streams reports a rebalance until every task of a thread is restored
+            case REBALANCING -> restoring().isPresent() ? State.RESTORING : State.REBALANCING;
+            case RUNNING -> restoring().isPresent() ? State.RESTORING : State.READY;
+            case PENDING_ERROR, ERROR -> State.ERROR;
+            case PENDING_SHUTDOWN, NOT_RUNNING -> engine.failure() != null ? State.ERROR : State.CLOSED;
+        };
+    }
+
+    Optional<ViewStatus.Restoring> restoring() {
+        return engine.restores.restoring(this::holds);
+    }
+
+    /**
+     * @param cause what a store threw, or null
+     * @return the exception that tells a reader why the view cannot answer now and what to do
+     */
+    RuntimeException notReady(RuntimeException cause) {
+        if (engine.isClosed()) {
+            return engine.closedException(view);
+        }
+        State state = status().state();
+        if (state == State.READY) {
+            // Kafka Streams runs, but this store is not open on this instance yet (it is being assigned)
+            state = State.RESTORING;
+        }
+        String progress = state == State.RESTORING ? restoring().map(r -> " (" + r + ")").orElse("") : "";
+        return new ViewNotReadyException(view, state, "View '" + view + "' is " + state + progress
+                + " and cannot answer yet; " + waitingFor(state), cause != null ? cause : engine.failure());
+    }
+
+    /** @return what a reader of a view in this state should do, for messages */
+    String waitingFor(State state) {
+        return switch (state) {
+            case STARTING -> "it is joining the consumer group; call awaitReady(timeout) before reading";
+            case RESTORING -> "it is rebuilding its state from Kafka; call awaitReady(timeout) or retry shortly";
+            case REBALANCING -> "its partitions are being assigned; retry shortly or call awaitReady(timeout)";
+            case ERROR -> "the runtime stopped after an error (" + engine.failure()
+                    + "); see the log and restart the service";
+            case READY, CLOSED -> "retry shortly";
+        };
+    }
+
+    /** @return whether Kafka Streams is running this instance's tasks, as opposed to starting or stopping */
+    boolean instanceRuns() {
+        return engine.streams.state() == KafkaStreams.State.RUNNING;
+    }
+
+    /**
+     * Whether a store holds rows of the view: its own store or history, a store of one of its steps (named
+     * after it), or the table of an input topic it reads, which views share.
+     */
+    private boolean holds(String store) {
+        if (store.equals(storeName) || view.equals(engine.routing.viewOf(store))) {
+            return true;
+        }
+        return inputTopics.stream().anyMatch(topic -> store.equals(StoreRouting.tableStore(topic)));
+    }
+}
