@@ -1,7 +1,7 @@
 package dev.unbundled;
 
-import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.internal.plan.Plan.AggregateKind;
+import dev.unbundled.internal.plan.Plan;
 import java.util.Objects;
 import java.util.function.BiFunction;
 import java.util.function.Function;

@@ -1,7 +1,7 @@
 package dev.unbundled;
 
-import dev.unbundled.internal.run.Advertised;
 import dev.unbundled.internal.compile.DefinitionImpl;
+import dev.unbundled.internal.run.Advertised;
 import dev.unbundled.internal.run.StreamsRuntime;
 import dev.unbundled.remote.HttpTransport;
 import dev.unbundled.remote.Transport;

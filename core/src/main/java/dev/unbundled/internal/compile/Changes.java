@@ -1,8 +1,8 @@
 package dev.unbundled.internal.compile;
 
 import dev.unbundled.Change;
-import dev.unbundled.Freshness;
 import dev.unbundled.ChangeListener;
+import dev.unbundled.Freshness;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewException;
 import java.util.List;

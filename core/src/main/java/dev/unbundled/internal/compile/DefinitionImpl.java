@@ -1,10 +1,10 @@
 package dev.unbundled.internal.compile;
 
-import dev.unbundled.internal.plan.Plans;
-import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.History;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewStore;
+import dev.unbundled.internal.plan.Plan;
+import dev.unbundled.internal.plan.Plans;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -68,8 +68,12 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
         return new DefinitionImpl<>(name, plan, false, null, history);
     }
 
+    /**
+     * @param definition a definition the DSL made: every {@link ViewDefinition} is one
+     * @return it, with its types erased, as the compiler handles every view
+     */
     @SuppressWarnings("unchecked")
-    static DefinitionImpl<Object, Object> erase(DefinitionImpl<?, ?> definition) {
+    static DefinitionImpl<Object, Object> erase(ViewDefinition<?, ?> definition) {
         return (DefinitionImpl<Object, Object>) definition;
     }
 

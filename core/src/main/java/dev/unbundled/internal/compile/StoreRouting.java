@@ -1,8 +1,8 @@
 package dev.unbundled.internal.compile;
 
-import dev.unbundled.internal.plan.Plans;
-import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.ViewStore;
+import dev.unbundled.internal.plan.Plan;
+import dev.unbundled.internal.plan.Plans;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Decides the store type of every store by its name. A store named after a view ({@code <view>} or
@@ -118,7 +122,7 @@ public final class StoreRouting {
     private void lookups(Plan plan, Map<String, ViewStore> choices) {
         Plans.children(plan).forEach(child -> lookups(child, choices));
         if (plan instanceof Plan.Lookup lookup) {
-            choose(lookup.global(), choices);
+            choose(DefinitionImpl.erase(lookup.global()), choices);
         }
     }
 
@@ -198,4 +202,15 @@ public final class StoreRouting {
         return storeFor(store).suppliers();
     }
 
+    /**
+     * @param storeName the store's name
+     * @param keySerde its key serde
+     * @param valueSerde its value serde
+     * @return how a step is materialised in the named store, of the type its view chose
+     */
+    Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> materialized(String storeName, Serde<Object> keySerde,
+                                                                          Serde<Object> valueSerde) {
+        return Materialized.<Object, Object, KeyValueStore<Bytes, byte[]>>as(storeName)
+                .withKeySerde(keySerde).withValueSerde(valueSerde).withStoreType(suppliersFor(storeName));
+    }
 }

@@ -1,7 +1,7 @@
 package dev.unbundled.internal.plan;
 
-import dev.unbundled.internal.compile.DefinitionImpl;
 import dev.unbundled.Topic;
+import dev.unbundled.ViewDefinition;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
@@ -88,7 +88,7 @@ public sealed interface Plan {
     }
 
     /** Enrichment at arrival time against a global view. */
-    record Lookup(Plan parent, DefinitionImpl<Object, Object> global, Function<Object, Object> keyOf,
+    record Lookup(Plan parent, ViewDefinition<Object, Object> global, Function<Object, Object> keyOf,
                   BiFunction<Object, Object, Object> joiner, Serde<Object> valueSerde) implements Plan {
         @Override public boolean isTable() { return parent.isTable(); }
         @Override public Serde<Object> keySerde() { return parent.keySerde(); }

@@ -1,6 +1,5 @@
 package dev.unbundled.internal.plan;
 
-import dev.unbundled.internal.compile.Compiler;
 import java.util.List;
 
 /** Walks plans: their children, and the serdes their steps need before they can run. */

@@ -2,8 +2,8 @@ package dev.unbundled.internal.run;
 
 import dev.unbundled.Freshness;
 import dev.unbundled.ViewNotReadyException;
-import dev.unbundled.ViewStatus;
 import dev.unbundled.ViewStatus.State;
+import dev.unbundled.ViewStatus;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,8 +1,8 @@
 package dev.unbundled.internal.run;
 
+import dev.unbundled.DeadLetter;
 import dev.unbundled.internal.compile.CompiledViews;
 import dev.unbundled.internal.compile.Positions;
-import dev.unbundled.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;

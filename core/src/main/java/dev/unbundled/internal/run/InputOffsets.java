@@ -1,7 +1,7 @@
 package dev.unbundled.internal.run;
 
-import dev.unbundled.internal.compile.Positions;
 import dev.unbundled.ViewException;
+import dev.unbundled.internal.compile.Positions;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;

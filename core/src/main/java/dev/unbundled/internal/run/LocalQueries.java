@@ -1,9 +1,9 @@
 package dev.unbundled.internal.run;
 
-import dev.unbundled.internal.compile.DefinitionImpl;
-import dev.unbundled.internal.read.ScanSpec;
-import dev.unbundled.internal.read.MergedIterator;
 import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.internal.compile.DefinitionImpl;
+import dev.unbundled.internal.read.MergedIterator;
+import dev.unbundled.internal.read.ScanSpec;
 import dev.unbundled.remote.KeyAnswer;
 import dev.unbundled.remote.KeyRequest;
 import dev.unbundled.remote.QueryHandler;

@@ -1,8 +1,8 @@
 package dev.unbundled.internal.run;
 
 import dev.unbundled.ViewNotReadyException;
-import dev.unbundled.ViewStatus;
 import dev.unbundled.ViewStatus.State;
+import dev.unbundled.ViewStatus;
 import dev.unbundled.internal.compile.StoreRouting;
 import java.time.Instant;
 import java.util.HashMap;

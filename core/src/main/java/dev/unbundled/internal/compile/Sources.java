@@ -1,0 +1,177 @@
+package dev.unbundled.internal.compile;
+
+import dev.unbundled.Topic;
+import dev.unbundled.internal.plan.Plan;
+import dev.unbundled.internal.plan.Plans;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.GlobalKTable;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KTable;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The input topics of one topology: each topic becomes one source, and at most one table and one stream of
+ * events, shared by every view that reads it.
+ */
+final class Sources {
+    private final StreamsBuilder builder;
+    private final StoreRouting routing;
+    private final Map<String, TopicUse> topics = new LinkedHashMap<>();
+    private final Map<String, KTable<Object, Object>> tables = new HashMap<>();
+    private final Map<String, KStream<Object, Object>> streams = new HashMap<>();
+    private final Map<String, KStream<Object, Object>> events = new HashMap<>();
+
+    Sources(StreamsBuilder builder, StoreRouting routing) {
+        this.builder = builder;
+        this.routing = routing;
+    }
+
+    /** How the views of one topology use one topic. */
+    private static final class TopicUse {
+        final Topic<Object, Object> topic;
+        boolean asTable;
+        boolean asStream;
+        String globalView;
+        String bareView;
+        final List<String> views = new ArrayList<>();
+
+        TopicUse(Topic<Object, Object> topic) {
+            this.topic = topic;
+        }
+
+        String sourceName() {
+            return "source." + topic.name();
+        }
+
+        String tableStoreName() {
+            return bareView != null ? bareView : StoreRouting.tableStore(topic.name());
+        }
+    }
+
+    /**
+     * Notes how a view reads each topic of a plan, before anything is built.
+     *
+     * @throws IllegalArgumentException if the view reads a topic with other serdes than another view, or
+     *     reads globally a topic another view reads partitioned
+     */
+    void collect(String view, Plan plan, DefinitionImpl<Object, Object> definition) {
+        for (Plan child : Plans.children(plan)) {
+            collect(view, child, definition);
+        }
+        if (plan instanceof Plan.Source source) {
+            TopicUse use = use(view, source.topic());
+            if (definition.isGlobal()) {
+                use.globalView = view;
+            } else if (source.isTable()) {
+                use.asTable = true;
+                if (plan == definition.plan() && use.bareView == null) {
+                    use.bareView = view;
+                }
+            } else {
+                use.asStream = true;
+            }
+            if (use.globalView != null && (use.asTable || use.asStream)) {
+                throw new IllegalArgumentException("Topic '" + source.topic().name() + "' feeds the global view '"
+                        + use.globalView + "' and also view '" + (use.globalView.equals(view) ? use.views.get(0) : view)
+                        + "'; Kafka Streams reads a topic either globally or partitioned, not both. Read the"
+                        + " global view with lookup(), or make the other view read the topic non-globally only");
+            }
+        }
+    }
+
+    private TopicUse use(String view, Topic<Object, Object> topic) {
+        TopicUse use = topics.computeIfAbsent(topic.name(), name -> new TopicUse(topic));
+        if (use.topic != topic && (!sameSerde(use.topic.keySerde(), topic.keySerde())
+                || !sameSerde(use.topic.valueSerde(), topic.valueSerde()))) {
+            throw new IllegalArgumentException("View '" + view + "' reads topic '" + topic.name()
+                    + "' with other serdes than another view does; describe each topic once with Topic.of"
+                    + " and share that value");
+        }
+        if (!use.views.contains(view)) {
+            use.views.add(view);
+        }
+        return use;
+    }
+
+    /**
+     * Serdes are the same when they are one object, say they are equal, or are of one class that keeps no
+     * state worth comparing (it does not override equals, as {@code Serdes.String()} does not).
+     */
+    private static boolean sameSerde(Serde<?> one, Serde<?> other) {
+        if (one == other || one.equals(other)) {
+            return true;
+        }
+        if (one.getClass() != other.getClass()) {
+            return false;
+        }
+        try {
+            return one.getClass().getMethod("equals", Object.class).getDeclaringClass() == Object.class;
+        } catch (NoSuchMethodException e) {
+            throw new AssertionError("every class has equals(Object)", e);
+        }
+    }
+
+    /** @return the views that read each input topic, in the order they were collected */
+    Map<String, List<String>> viewsByTopic() {
+        Map<String, List<String>> viewsByTopic = new LinkedHashMap<>();
+        topics.forEach((name, use) -> viewsByTopic.put(name, List.copyOf(use.views)));
+        return viewsByTopic;
+    }
+
+    /** @return whether a topic is one of the views' inputs, rather than an internal topic */
+    boolean isInput(String topic) {
+        return topics.containsKey(topic);
+    }
+
+    /** @return the store that holds a source's table */
+    String tableStoreName(Plan.Source source) {
+        return topics.get(source.topic().name()).tableStoreName();
+    }
+
+    /** @return a global view's table: its topic, replicated to every instance */
+    GlobalKTable<Object, Object> globalTable(DefinitionImpl<Object, Object> definition) {
+        Topic<Object, Object> topic = ((Plan.Source) definition.plan()).topic();
+        return builder.globalTable(topic.name(),
+                Consumed.with(topic.keySerde(), topic.valueSerde()).withName(topics.get(topic.name()).sourceName()),
+                routing.materialized(definition.name(), topic.keySerde(), topic.valueSerde()));
+    }
+
+    /** @return the topic as a table, one per topic */
+    KTable<Object, Object> table(Plan.Source source) {
+        TopicUse use = topics.get(source.topic().name());
+        return tables.computeIfAbsent(use.topic.name(), name -> {
+            Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> store =
+                    routing.materialized(use.tableStoreName(), use.topic.keySerde(), use.topic.valueSerde());
+            if (use.asStream) {
+                return stream(source).toTable(Named.as(use.sourceName() + ".table"), store);
+            }
+            return builder.table(name, consumed(use), store);
+        });
+    }
+
+    private KStream<Object, Object> stream(Plan.Source source) {
+        TopicUse use = topics.get(source.topic().name());
+        return streams.computeIfAbsent(use.topic.name(), name -> builder.stream(name, consumed(use)));
+    }
+
+    /** A topic's events: its records less the null values, which are deletes, not facts. */
+    KStream<Object, Object> events(Plan.Source source) {
+        TopicUse use = topics.get(source.topic().name());
+        return events.computeIfAbsent(use.topic.name(),
+                name -> stream(source).filter((key, value) -> value != null, Named.as(use.sourceName() + ".events")));
+    }
+
+    private static Consumed<Object, Object> consumed(TopicUse use) {
+        return Consumed.with(use.topic.keySerde(), use.topic.valueSerde()).withName(use.sourceName());
+    }
+}
