@@ -132,7 +132,8 @@ public final class View<K, V> {
 
     /**
      * Joins with another table on the same key, keeping the rows that have no partner: the joiner is
-     * then called with a null second argument.
+     * then called with a null second argument. A result stored with {@code Json.serde} marks the component
+     * that may then be null {@code @Nullable} (or makes it an {@code Optional}), as that serde rejects nulls.
      *
      * @param other the other table, keyed like this one
      * @param joiner combines this table's value with the other's, or with null
@@ -168,7 +169,8 @@ public final class View<K, V> {
 
     /**
      * Joins with another table through a foreign key, keeping the rows that have no partner (or a null
-     * foreign key): the joiner is then called with a null second argument.
+     * foreign key): the joiner is then called with a null second argument. As with the same-key
+     * {@code leftJoin}, a result stored with {@code Json.serde} marks its possibly null component {@code @Nullable}.
      *
      * @param other the table the foreign key points into
      * @param foreignKey takes the other table's key from this table's value

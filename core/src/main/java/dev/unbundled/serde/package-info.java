@@ -1,4 +1,5 @@
 /**
- * Serdes for view values: {@link dev.unbundled.serde.Json#serde(Class)} for records and plain classes.
+ * Serdes for topics and view values: {@link dev.unbundled.serde.Json#serde(Class)}, strict JSON for records and
+ * plain classes.
  */
 package dev.unbundled.serde;

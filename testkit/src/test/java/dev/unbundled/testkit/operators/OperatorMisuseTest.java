@@ -156,7 +156,7 @@ class OperatorMisuseTest {
                 call("Topic.of", "name", () -> Topic.of(null, Serdes.String(), Serdes.String())),
                 call("Topic.of", "keySerde", () -> Topic.of("t", null, Serdes.String())),
                 call("Topic.of", "valueSerde", () -> Topic.of("t", Serdes.String(), null)),
-                call("Json.serde", "type", () -> Json.serde(null)),
+                call("Json.serde", "type", () -> Json.serde((Class<?>) null)),
                 call("DeadLetter.of", "headers", () -> DeadLetter.of(null, new byte[0], new byte[0])),
                 call("ViewRuntime.Builder.applicationId", "applicationId", () -> ViewRuntime.builder().applicationId(null)),
                 call("ViewRuntime.Builder.bootstrapServers", "bootstrapServers",

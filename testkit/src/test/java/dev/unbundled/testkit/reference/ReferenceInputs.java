@@ -3,6 +3,10 @@ package dev.unbundled.testkit.reference;
 import dev.unbundled.Topic;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.ViewTestKit;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,13 +28,19 @@ final class ReferenceInputs {
 
     // ---------------------------------------------------------------- domain
 
+    /** A component that may be null (a missing foreign key, a left join without a partner); Json requires the rest. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target({ElementType.PARAMETER, ElementType.FIELD, ElementType.METHOD, ElementType.RECORD_COMPONENT})
+    @interface Nullable {
+    }
+
     record Customer(String region, int tier) {
     }
 
     record Account(long balance) {
     }
 
-    record Order(String customerId, String productId, int quantity) {
+    record Order(String customerId, @Nullable String productId, int quantity) {
     }
 
     record Product(String category, int price) {
@@ -46,10 +56,10 @@ final class ReferenceInputs {
     record RegionQty(String region, int quantity) {
     }
 
-    record CustomerAccount(String region, int tier, Long balance) {
+    record CustomerAccount(String region, int tier, @Nullable Long balance) {
     }
 
-    record OrderNote(String customerId, String category, int quantity, Integer price) {
+    record OrderNote(String customerId, @Nullable String category, int quantity, @Nullable Integer price) {
     }
 
     record OrderRegion(String region, int quantity) {
@@ -58,17 +68,17 @@ final class ReferenceInputs {
     record Qty(String customerId, int quantity) {
     }
 
-    record CustomerStats(String region, Long quantity) {
+    record CustomerStats(String region, @Nullable Long quantity) {
     }
 
     record OrderPopularity(String productKey, int quantity, long ordersOfProduct) {
     }
 
-    record OrderPair(int quantity, Integer positiveQuantity) {
+    record OrderPair(int quantity, @Nullable Integer positiveQuantity) {
     }
 
     /** A customer's balance weighted by tier, and the number of its orders (null where it has none). */
-    record Standing(String region, long weightedBalance, Long orders) {
+    record Standing(String region, long weightedBalance, @Nullable Long orders) {
     }
 
     static final Topic<String, Customer> CUSTOMERS = Topic.of("customers", Serdes.String(), Json.serde(Customer.class));
