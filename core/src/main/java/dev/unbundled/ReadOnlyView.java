@@ -167,7 +167,8 @@ public interface ReadOnlyView<K, V> {
 
     /**
      * Scans the rows whose serialised keys start with the serialised {@code prefix}. For string
-     * keys this is the usual string prefix. The stream must be closed.
+     * keys this is the usual string prefix; an empty one ({@code ""}) matches every row. The stream must be
+     * closed.
      *
      * @param prefix the prefix, serialised with the view's own key serde
      * @return the rows, lazily; close it

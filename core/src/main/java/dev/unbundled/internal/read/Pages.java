@@ -19,9 +19,11 @@ final class Pages {
      * @param spec the scan, to resume in the cursor
      * @param limit the most rows in the page
      * @param keys the view's key serializer
+     * @param view the view's name, which the cursor carries
      * @return the page, with a cursor if more rows follow
      */
-    static <K, V> Page<K, V> take(KeyValueIterator<K, V> rows, ScanSpec spec, int limit, Serializer<K> keys) {
+    static <K, V> Page<K, V> take(KeyValueIterator<K, V> rows, ScanSpec spec, int limit, Serializer<K> keys,
+                                    String view) {
         List<Map.Entry<K, V>> entries = new ArrayList<>(Math.min(limit, 1_024));
         K last = null;
         while (entries.size() < limit && rows.hasNext()) {
@@ -30,7 +32,7 @@ final class Pages {
             last = row.key;
         }
         Optional<String> next = last != null && rows.hasNext()
-                ? Optional.of(spec.after(keys.serialize(null, last)).encode()) : Optional.empty();
+                ? Optional.of(spec.after(keys.serialize(null, last)).encode(view)) : Optional.empty();
         return new Page<>(entries, next);
     }
 }

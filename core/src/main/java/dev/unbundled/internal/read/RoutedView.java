@@ -267,7 +267,7 @@ public final class RoutedView<K, V> implements ReadOnlyView<K, V> {
     private Page<K, V> page(ScanSpec spec, int limit) {
         StoreView.requireLimit(name(), limit);
         try (KeyValueIterator<K, V> rows = open(spec, limit)) {
-            return local.guarded(() -> Pages.take(rows, spec, limit, keySerializer));
+            return local.guarded(() -> Pages.take(rows, spec, limit, keySerializer, name()));
         }
     }
 

@@ -17,7 +17,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * What a scan or a page reads, in serialised keys: optional inclusive bounds, an optional prefix, and the key
- * after which to resume (the last key of the previous page). A cursor is this spec, encoded.
+ * after which to resume (the last key of the previous page). A cursor is this spec, encoded with the name of
+ * the view that handed it out, so that another view refuses it.
+ *
+ * <p>An empty prefix selects every row. A prefix whose bytes are all {@code 0xFF} has no next prefix to end a
+ * store's prefix scan at (Kafka's in-memory store would throw), so it is read as the rows from the prefix on,
+ * which are the rows that start with it.
  *
  * @param from the lowest key, inclusive, or null
  * @param to the highest key, inclusive, or null
@@ -25,8 +30,16 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param after the key after which to start, exclusive, or null
  */
 public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
-    private static final byte VERSION = 1;
+    /** Version 2 names the view; version 1, which did not, is refused. */
+    private static final byte VERSION = 2;
     private static final ByteArraySerializer BYTES = new ByteArraySerializer();
+
+    /** An empty prefix is no prefix: every key starts with it. */
+    public ScanSpec {
+        if (prefix != null && prefix.length == 0) {
+            prefix = null;
+        }
+    }
 
     static final ScanSpec ALL = new ScanSpec(null, null, null, null);
 
@@ -70,15 +83,44 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
             lower = after;
         }
         KeyValueIterator<K, V> opened;
-        if (prefix != null && lower == null) {
+        if (prefix != null && lower == null && hasSuccessor(prefix)) {
             opened = store.prefixScan(prefix, BYTES);
-        } else if (lower == null && to == null) {
-            opened = store.all();
         } else {
-            opened = store.range(lower == null ? null : keyDeserializer.deserialize(null, lower),
-                    to == null ? null : keyDeserializer.deserialize(null, to));
+            if (prefix != null && lower == null) {
+                // the keys starting with an all-0xFF prefix are the keys from it on: read them as a range
+                lower = prefix;
+            }
+            K low = lower == null ? null : lowerBound(lower, keySerializer, keyDeserializer);
+            opened = low == null && to == null ? store.all()
+                    : store.range(low, to == null ? null : keyDeserializer.deserialize(null, to));
         }
         return new Bounded<>(opened, keySerializer);
+    }
+
+    /** @return whether some byte string of the prefix's length follows it, as a store's prefix scan needs */
+    private static boolean hasSuccessor(byte[] prefix) {
+        for (byte b : prefix) {
+            if (b != (byte) 0xFF) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * @return a key at or below the serialised lower bound, for a store's range; null (read from the first
+     *     key) if the bytes are no key of the view's type, such as a prefix given with its own serializer
+     */
+    private static <K> K lowerBound(byte[] lower, Serializer<K> keySerializer, Deserializer<K> keyDeserializer) {
+        try {
+            K key = keyDeserializer.deserialize(null, lower);
+            if (key != null && Arrays.compareUnsigned(keySerializer.serialize(null, key), lower) <= 0) {
+                return key;
+            }
+        } catch (RuntimeException notAKey) {
+            // not a key of this type: the rows below the bound are skipped one by one instead
+        }
+        return null;
     }
 
     /** The store's rows from the lower bound on, skipping the resume key and stopping past the prefix. */
@@ -131,11 +173,15 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
         }
     }
 
-    /** @return this spec as an opaque, URL-safe cursor */
-    String encode() {
+    /**
+     * @param view the view handing the cursor out
+     * @return this spec as an opaque, URL-safe cursor that only this view accepts
+     */
+    String encode(String view) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(VERSION);
+            out.writeUTF(view);
             for (byte[] part : new byte[][] {from, to, prefix, after}) {
                 out.writeInt(part == null ? -1 : part.length);
                 if (part != null) {
@@ -149,17 +195,20 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
     }
 
     /**
-     * @param view the view, for the message
-     * @param cursor a cursor from {@link #encode()}
+     * @param view the view the cursor is given to
+     * @param cursor a cursor from {@link #encode(String)}
      * @return the spec
-     * @throws IllegalArgumentException if the cursor is not one
+     * @throws IllegalArgumentException if the cursor is not one, or another view handed it out
      */
     static ScanSpec decode(String view, String cursor) {
+        String owner;
+        ScanSpec spec;
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(
                 Base64.getUrlDecoder().decode(cursor)))) {
             if (in.readByte() != VERSION) {
                 throw new IOException("unknown version");
             }
+            owner = in.readUTF();
             byte[][] parts = new byte[4][];
             for (int i = 0; i < parts.length; i++) {
                 int length = in.readInt();
@@ -173,11 +222,17 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
             if (in.available() > 0) {
                 throw new IOException("trailing bytes");
             }
-            return new ScanSpec(parts[0], parts[1], parts[2], parts[3]);
+            spec = new ScanSpec(parts[0], parts[1], parts[2], parts[3]);
         } catch (IOException | IllegalArgumentException e) {
             throw new IllegalArgumentException("View '" + view + "': '" + cursor + "' is not a cursor this view"
                     + " handed out; pass Page.next() of the previous page", e);
         }
+        if (!owner.equals(view)) {
+            throw new IllegalArgumentException("View '" + view + "': the cursor was handed out by view '" + owner
+                    + "', not by this one; pass it to view '" + owner + "'.nextPage(cursor, limit), or start this"
+                    + " view's pages again with page(limit)");
+        }
+        return spec;
     }
 
     static Bytes wrap(byte[] key) {

@@ -142,7 +142,9 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     public <P> Stream<Map.Entry<K, V>> prefixScan(P prefix, Serializer<P> prefixSerializer) {
         Objects.requireNonNull(prefix, () -> "View '" + name + "': prefix must not be null");
         Objects.requireNonNull(prefixSerializer, () -> "View '" + name + "': prefixSerializer must not be null");
-        return scan(store -> store.prefixScan(prefix, prefixSerializer));
+        // through the scan spec, not the store's own prefix scan: that fails on an empty or all-0xFF prefix
+        ScanSpec spec = ScanSpec.prefix(prefixSerializer.serialize(null, prefix));
+        return scan(store -> spec.open(store, keySerializer, keyDeserializer));
     }
 
     @Override
@@ -225,7 +227,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     private Page<K, V> page(ScanSpec spec, int limit) {
         requireLimit(name, limit);
         try (KeyValueIterator<K, V> rows = read(() -> open(spec))) {
-            return read(() -> Pages.take(rows, spec, limit, keySerializer));
+            return read(() -> Pages.take(rows, spec, limit, keySerializer, name));
         }
     }
 

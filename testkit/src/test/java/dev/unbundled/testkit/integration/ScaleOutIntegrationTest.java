@@ -53,6 +53,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.IntegerSerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -132,6 +133,9 @@ class ScaleOutIntegrationTest {
             try (Stream<Map.Entry<String, Song>> prefix = view.prefixScan("song-05")) {
                 assertThat(prefix.map(Map.Entry::getKey).toList())
                         .isEqualTo(IntStream.range(50, 60).mapToObj(ScaleOutIntegrationTest::key).toList());
+            }
+            try (Stream<Map.Entry<String, Song>> everything = view.prefixScan("")) {
+                assertThat(everything.map(Map.Entry::getKey).toList()).isEqualTo(allKeys());
             }
         }
         Set<String> answeredBy = new HashSet<>();
@@ -349,6 +353,15 @@ class ScaleOutIntegrationTest {
             }
             assertThatThrownBy(() -> view.range(-1, 1)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("reversed");
+            // no prefix follows FF..FF: the rows starting with it are the rows from it on, on every instance
+            try (Stream<Map.Entry<Integer, Song>> minusOne = view.prefixScan(-1)) {
+                assertThat(minusOne.map(Map.Entry::getKey).toList()).containsExactly(-1);
+            }
+            try (Stream<Map.Entry<Integer, Song>> ff = view.prefixScan(new byte[] {(byte) 0xFF},
+                    new ByteArraySerializer())) {
+                assertThat(ff.map(Map.Entry::getKey).toList()).isEqualTo(expected.stream()
+                        .filter(number -> keys.serialize(null, number)[0] == (byte) 0xFF).toList());
+            }
         }
     }
 

@@ -134,6 +134,22 @@ class OperatorPagingTest {
     }
 
     @Test
+    void nextPage_cursorOfAnotherView_throwsNamingBothViewsAndTheFix() {
+        kit.input(NUMBERED_ORDERS).pipe(1, new Order("p-1", 1)).pipe(2, new Order("p-2", 2));
+        String numbersCursor = kit.view(BY_NUMBER).page(1).next().orElseThrow();
+        String idsCursor = view.page(10).next().orElseThrow();
+
+        assertThatThrownBy(() -> view.nextPage(numbersCursor, 10)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("View 'orders-by-id'").hasMessageContaining("'orders-by-number'")
+                .hasMessageContaining("page(limit)");
+        assertThatThrownBy(() -> kit.view(BY_NUMBER).nextPage(idsCursor, 10))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("View 'orders-by-number'")
+                .hasMessageContaining("'orders-by-id'");
+        assertThat(kit.view(BY_NUMBER).nextPage(numbersCursor, 10).entries()).extracting(Map.Entry::getKey)
+                .containsExactly(2);
+    }
+
+    @Test
     void read_onASingleInstance_isAnsweredLocallyByTheActiveCopy() {
         Read<Order> read = view.read(key(3));
 

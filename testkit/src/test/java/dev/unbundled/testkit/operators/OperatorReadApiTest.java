@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -177,6 +178,28 @@ class OperatorReadApiTest {
     @Test
     void prefixScan_prefixWithOwnSerializer_returnsMatchingRows() {
         assertThat(keys(view.prefixScan("x-", new StringSerializer()))).containsExactly("x-1");
+    }
+
+    @Test
+    void prefixScan_emptyPrefix_returnsEveryRowInKeyOrder() {
+        assertThat(keys(view.prefixScan(""))).containsExactly("o-1", "o-10", "o-2", "o-3", "x-1");
+    }
+
+    @Test
+    void prefixScan_prefixOfOnlyFfBytes_returnsTheRowsStartingWithIt() {
+        // -1 serialises to FF FF FF FF, -256 to FF FF FF 00, -65536 to FF FF 00 00: no prefix follows FF..FF
+        kit.input(NUMBERED_ORDERS).pipe(-1, new Order("p-1", 1)).pipe(-256, new Order("p-1", 2))
+                .pipe(-65_536, new Order("p-1", 3)).pipe(7, new Order("p-1", 7))
+                .pipe(Integer.MIN_VALUE, new Order("p-1", 8));
+        ReadOnlyView<Integer, Order> numbers = kit.view(BY_NUMBER);
+
+        assertThat(keys(numbers.prefixScan(-1))).containsExactly(-1);
+        assertThat(keys(numbers.prefixScan(new byte[] {(byte) 0xFF}, new ByteArraySerializer())))
+                .containsExactly(-65_536, -256, -1);
+        assertThat(keys(numbers.prefixScan(new byte[] {(byte) 0xFF, (byte) 0xFF, (byte) 0xFF},
+                new ByteArraySerializer()))).containsExactly(-256, -1);
+        assertThat(keys(numbers.prefixScan(new byte[0], new ByteArraySerializer())))
+                .containsExactly(7, Integer.MIN_VALUE, -65_536, -256, -1);
     }
 
     @Test
