@@ -16,7 +16,7 @@ import org.apache.kafka.common.TopicPartition;
  * <pre>{@code
  * ViewStatus status = view.status();
  * if (!status.isReady() || status.totalLag() > 1_000) {
- *     return serviceUnavailable(status.toString());
+ *     return serviceUnavailable(status.toString());   // UNREACHABLE too: the lag is unknown then
  * }
  * metrics.gauge("view.lag", status.totalLag());
  * }</pre>
@@ -28,7 +28,8 @@ import org.apache.kafka.common.TopicPartition;
  *     a durable one that resumed from its local state
  * @param lag for each input partition this instance processes, the end offset minus the offset
  *     processed (records not yet in the view); empty while the instance has no partitions or the end
- *     offsets cannot be read. Processed means gone through the view's source: for a view with a
+ *     offsets cannot be read (in state {@link State#UNREACHABLE}, the lag is unknown: not 0 but empty).
+ *     Processed means gone through the view's source: for a view with a
  *     repartition step (a foreign-key join, a re-key, an aggregation) records still crossing its internal
  *     topics are not counted ({@link ReadOnlyView#awaitReady} waits for them)
  * @param totalLag the sum of {@code lag}
@@ -49,6 +50,12 @@ public record ViewStatus(String view, State state, long restoredRecords, Map<Top
         READY,
         /** Partitions are being reassigned between instances; reads may be refused. */
         REBALANCING,
+        /**
+         * The Kafka brokers do not answer this instance (they are down, or the network to them is): the view
+         * still answers reads from its local state, which may be behind by an unknown amount, so its lag is
+         * unknown (empty, with a {@code totalLag} of 0). It moves on by itself once the brokers answer again.
+         */
+        UNREACHABLE,
         /** The runtime stopped because of an error; see the logs and restart it. */
         ERROR,
         /** The runtime was closed; the view will not answer again. */
@@ -111,7 +118,11 @@ public record ViewStatus(String view, State state, long restoredRecords, Map<Top
         this(view, state, restoredRecords, Map.of(), 0, Optional.empty());
     }
 
-    /** @return true if the view answers reads */
+    /**
+     * @return true if the view answers reads and its lag is known: false while it starts, restores or
+     *     rebalances, while the brokers cannot be reached ({@link State#UNREACHABLE}, when reads still answer
+     *     from local state), and once it failed or was closed
+     */
     public boolean isReady() {
         return state == State.READY;
     }

@@ -3,7 +3,6 @@ package dev.unbundled.internal.run;
 import dev.unbundled.Freshness;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus.State;
-import dev.unbundled.ViewStatus;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -45,14 +44,14 @@ final class CatchUp {
         long deadline = System.nanoTime() + timeout.toNanos();
         engine.requireOpen(view);
         // the target is the end of the log now: records written while waiting do not move it
-        Map<TopicPartition, Long> target = engine.offsets.endOffsets(view,
-                engine.offsets.allPartitions(view, inputTopics), true);
+        Map<TopicPartition, Long> target = answered(deadline, timeout, () -> engine.offsets.endOffsets(view,
+                engine.offsets.allPartitions(view, inputTopics, deadline), true, deadline));
         while (!storeAnswers()) {
-            ViewStatus status = state.status();
             if (System.nanoTime() - deadline > 0) {
-                throw new ViewNotReadyException(view, status.state(), "View '" + view + "' is still "
-                        + status.state() + status.restoring().map(r -> " (" + r + ")").orElse("") + " after "
-                        + timeout + "; " + state.waitingFor(status.state()), null);
+                State now = state.state();
+                throw new ViewNotReadyException(view, now, "View '" + view + "' is still " + now
+                        + (now == State.RESTORING ? state.restoring().map(r -> " (" + r + ")").orElse("") : "")
+                        + " after " + timeout + "; " + state.waitingFor(now), null);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
@@ -61,14 +60,42 @@ final class CatchUp {
                 + " a stream thread is stuck: raise the timeout or num.stream.threads");
     }
 
-    /** @return whether the view is ready and its store open here; throws once it failed or was closed */
+    /**
+     * Asks Kafka until it answers or the deadline passes: a request that fails early, while the brokers are
+     * gone, is asked again.
+     *
+     * @throws ViewNotReadyException in state {@code UNREACHABLE} naming the brokers, once the deadline passed
+     */
+    private <T> T answered(long deadline, Duration timeout, Supplier<T> ask) {
+        while (true) {
+            try {
+                return ask.get();
+            } catch (ViewNotReadyException e) {
+                if (e.state() != State.UNREACHABLE) {
+                    throw e;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new ViewNotReadyException(view, State.UNREACHABLE, "View '" + view + "' could not reach"
+                            + " Kafka within " + timeout + ": " + state.waitingFor(State.UNREACHABLE), e);
+                }
+                engine.requireOpen(view);
+                LockSupport.parkNanos(Math.min(left, WAIT_SLICE_NANOS));
+            }
+        }
+    }
+
+    /**
+     * @return whether the view is ready and its store open here; throws once it failed or was closed. Asks
+     *     no broker, so that a wait for a view whose brokers are gone ends on time
+     */
     private boolean storeAnswers() {
         engine.requireOpen(view);
-        ViewStatus status = state.status();
-        if (status.state() == State.ERROR) {
+        State now = state.state();
+        if (now == State.ERROR) {
             throw state.notReady(null);
         }
-        if (!status.isReady()) {
+        if (now != State.READY) {
             return false;
         }
         try {
@@ -112,7 +139,7 @@ final class CatchUp {
             }
         });
         if (!elsewhere.isEmpty()) {
-            throw new ViewNotReadyException(view, state.status().state(), "View '" + view + "': the token names "
+            throw new ViewNotReadyException(view, state.state(), "View '" + view + "': the token names "
                     + elsewhere + ", which other instances process; read-your-writes waits only for partitions this"
                     + " instance processes. Send the request to the instance that holds the key (see read(key)"
                     + ".instance()), or read without the token", null);
@@ -132,11 +159,19 @@ final class CatchUp {
         if (internalTopics.isEmpty()) {
             return;
         }
-        Set<TopicPartition> partitions = engine.offsets.allPartitions(view, internalTopics);
+        Duration timeout = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        Set<TopicPartition> partitions = answered(deadline, timeout,
+                () -> engine.offsets.allPartitions(view, internalTopics, deadline));
         Map<TopicPartition, Long> previous = Map.of();
         for (int pass = 0; pass <= internalTopics.size(); pass++) {
-            engine.clients.flush();
-            Map<TopicPartition, Long> ends = engine.offsets.endOffsets(view, partitions, true);
+            if (!engine.clients.flush(deadline)) {
+                State now = state.state();
+                throw new ViewNotReadyException(view, now, what.get() + "the records on their way through its"
+                        + " internal topics " + internalTopics + ", which Kafka has not acknowledged"
+                        + (now == State.UNREACHABLE ? ": " + state.waitingFor(now) : "; to reach " + fix), null);
+            }
+            Map<TopicPartition, Long> ends = answered(deadline, timeout,
+                    () -> engine.offsets.endOffsets(view, partitions, true, deadline));
             if (ends.equals(previous)) {
                 return;
             }
@@ -162,8 +197,10 @@ final class CatchUp {
             }
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new ViewNotReadyException(view, state.state(), what.get() + describe(lacking, target, assigned)
-                        + "to reach " + fix, engine.failure());
+                State now = state.state();
+                throw new ViewNotReadyException(view, now, what.get() + describe(lacking, target, assigned)
+                        + "to reach " + (now == State.UNREACHABLE ? "them: " + state.waitingFor(now) : fix),
+                        engine.failure());
             }
             if (state.state() == State.ERROR) {
                 throw state.notReady(null);

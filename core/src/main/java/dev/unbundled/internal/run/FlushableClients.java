@@ -22,6 +22,13 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  */
 final class FlushableClients implements KafkaClientSupplier {
     private final Set<Producer<byte[], byte[]>> producers = ConcurrentHashMap.newKeySet();
+    /** One flush at a time, in call order, on a daemon thread that ends when idle. */
+    private final java.util.concurrent.ThreadPoolExecutor flusher = new java.util.concurrent.ThreadPoolExecutor(
+            0, 1, 1, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), task -> {
+                Thread thread = new Thread(task, "unbundled-producer-flush");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     @Override
     public Admin getAdmin(Map<String, Object> config) {
@@ -55,10 +62,33 @@ final class FlushableClients implements KafkaClientSupplier {
     }
 
     /**
+     * Waits until every record given to the stream threads' producers so far has been acknowledged or has
+     * failed, or until the deadline. The flush itself runs on a thread of its own: a producer whose brokers
+     * are gone blocks in it until its records time out, and the waiting caller must not.
+     *
+     * @param deadlineNanos when to stop waiting, by {@link System#nanoTime()}
+     * @return true if every producer flushed in time
+     */
+    boolean flush(long deadlineNanos) {
+        java.util.concurrent.Future<?> flushed = flusher.submit(this::flushAll);
+        try {
+            flushed.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Flushing Kafka Streams' producers failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /**
      * Blocks until every record given to the stream threads' producers so far has been acknowledged or has
      * failed. A producer Kafka Streams has closed (its thread was replaced) is forgotten.
      */
-    void flush() {
+    private void flushAll() {
         for (Producer<byte[], byte[]> producer : producers) {
             try {
                 producer.flush();

@@ -1,6 +1,8 @@
 package dev.unbundled.internal.run;
 
 import dev.unbundled.ViewException;
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewStatus;
 import dev.unbundled.internal.compile.Positions;
 import java.time.Duration;
 import java.util.HashMap;
@@ -8,12 +10,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.DescribeConsumerGroupsOptions;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.TaskMetadata;
@@ -25,28 +34,37 @@ import org.slf4j.LoggerFactory;
  * Where a runtime's input partitions stand: which ones this instance processes, how far it has
  * processed them, and where their logs start and end. Answers from Kafka are kept for 100 ms, so that
  * frequent status calls and waits cost little.
+ *
+ * <p>Every request to Kafka is given up after {@link Brokers#REQUEST_TIMEOUT}, and every caller waits for
+ * one only until its own deadline: while the brokers are gone a status call answers within
+ * {@link Brokers#PATIENCE} and a wait within its timeout, with a {@link ViewNotReadyException} in state
+ * {@link ViewStatus.State#UNREACHABLE} naming the brokers.
  */
 final class InputOffsets implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InputOffsets.class);
-    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration GROUP_OFFSETS_TIMEOUT = Duration.ofSeconds(5);
     private static final long CACHE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final String applicationId;
     private final KafkaStreams streams;
     private final Admin admin;
+    private final Brokers brokers;
     private final Positions positions;
     private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Long> logStarts = new ConcurrentHashMap<>();
     private volatile Cached<Map<TopicPartition, Long>> endOffsets = Cached.empty();
     private volatile Cached<Local> local = Cached.empty();
     private volatile Group group;
+    /** The end offsets a status call asked for and is not answered yet, for the next status call to wait on. */
+    private volatile Pending pending;
     private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    InputOffsets(String applicationId, KafkaStreams streams, Admin admin, Positions positions) {
+    InputOffsets(String applicationId, String bootstrapServers, KafkaStreams streams, Admin admin,
+                 Positions positions) {
         this.applicationId = applicationId;
         this.streams = streams;
         this.admin = admin;
+        this.brokers = new Brokers(bootstrapServers);
         this.positions = positions;
     }
 
@@ -101,13 +119,22 @@ final class InputOffsets implements AutoCloseable {
         return now;
     }
 
+    /** @return whether the brokers answer this runtime's requests */
+    Brokers brokers() {
+        return brokers;
+    }
+
     /**
      * @param view the view asking, for the message
      * @param partitions partitions of input topics
      * @param fresh true to ask the brokers now, false to accept an answer up to 100 ms old
+     * @param deadlineNanos when to stop waiting for Kafka's answer, by {@link System#nanoTime()}
      * @return their end offsets
+     * @throws ViewNotReadyException in state {@code UNREACHABLE} if Kafka has not answered by the deadline
+     * @throws ViewException if Kafka refuses to answer
      */
-    Map<TopicPartition, Long> endOffsets(String view, Set<TopicPartition> partitions, boolean fresh) {
+    Map<TopicPartition, Long> endOffsets(String view, Set<TopicPartition> partitions, boolean fresh,
+                                         long deadlineNanos) {
         Cached<Map<TopicPartition, Long>> cached = endOffsets;
         if (!fresh && cached.isFresh() && cached.value().keySet().containsAll(partitions)) {
             return cached.value();
@@ -115,56 +142,138 @@ final class InputOffsets implements AutoCloseable {
         if (partitions.isEmpty()) {
             return Map.of();
         }
+        Pending asked = pending;
+        CompletableFuture<Map<TopicPartition, Long>> answer;
+        if (!fresh && asked != null && !asked.answer().isDone() && asked.partitions().containsAll(partitions)) {
+            // a status call while the brokers are slow or gone: wait on the request already out
+            answer = asked.answer();
+        } else {
+            answer = askEndOffsets(partitions);
+            if (!fresh) {
+                pending = new Pending(Set.copyOf(partitions), answer);
+            }
+        }
+        return await(view, answer, deadlineNanos, "read the end offsets of " + partitions);
+    }
+
+    /** Asks Kafka for the partitions' end offsets and log starts; remembers the answer. */
+    private CompletableFuture<Map<TopicPartition, Long>> askEndOffsets(Set<TopicPartition> partitions) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         partitions.forEach(partition -> {
             latest.put(partition, OffsetSpec.latest());
             earliest.put(partition, OffsetSpec.earliest());
         });
-        Map<TopicPartition, Long> ends = new HashMap<>();
+        ListOffsetsOptions options = new ListOffsetsOptions().timeoutMs(Brokers.requestTimeoutMs());
+        brokers.sent();
+        var endsAnswer = admin.listOffsets(latest, options).all();
+        var startsAnswer = admin.listOffsets(earliest, options).all();
+        CompletableFuture<Map<TopicPartition, Long>> answer = new CompletableFuture<>();
+        KafkaFuture.allOf(endsAnswer, startsAnswer).whenComplete((ignored, failure) -> {
+            brokers.ended(failure);
+            if (failure != null) {
+                answer.completeExceptionally(failure);
+                return;
+            }
+            try {
+                Map<TopicPartition, Long> ends = new HashMap<>();
+                endsAnswer.get().forEach((partition, info) -> ends.put(partition, info.offset()));
+                // records deleted by retention are not behind: nothing is left to process before the log start
+                startsAnswer.get().forEach((partition, info) -> logStarts.put(partition, info.offset()));
+                Map<TopicPartition, Long> copy = Map.copyOf(ends);
+                endOffsets = Cached.of(copy);
+                answer.complete(copy);
+            } catch (InterruptedException | ExecutionException e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+
+    /**
+     * Waits for Kafka's answer until the deadline.
+     *
+     * @throws ViewNotReadyException in state {@code UNREACHABLE} if no broker answered in time
+     * @throws ViewException if a broker refused
+     */
+    private <T> T await(String view, java.util.concurrent.Future<T> answer, long deadlineNanos, String what) {
         try {
-            var endsAnswer = admin.listOffsets(latest).all();
-            var startsAnswer = admin.listOffsets(earliest).all();
-            endsAnswer.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((partition, info) -> ends.put(partition, info.offset()));
-            // records deleted by retention are not behind: nothing is left to process before the log start
-            startsAnswer.get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                    .forEach((partition, info) -> logStarts.put(partition, info.offset()));
-        } catch (ExecutionException | TimeoutException e) {
-            throw new ViewException(view, "View '" + view + "': cannot read the end offsets of "
-                    + partitions + " from Kafka: " + e.getMessage(), e);
+            return answer.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw unreachable(view, what, null);
+        } catch (ExecutionException e) {
+            if (Brokers.unanswered(e)) {
+                throw unreachable(view, what, e.getCause());
+            }
+            throw new ViewException(view, "View '" + view + "': cannot " + what + " from Kafka at "
+                    + brokers.bootstrapServers() + ": " + Brokers.describe(e), e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ViewException(view, "View '" + view + "': interrupted while reading end offsets", e);
+            throw new ViewException(view, "View '" + view + "': interrupted while waiting to " + what, e);
         }
-        endOffsets = Cached.of(Map.copyOf(ends));
-        return ends;
+    }
+
+    private ViewNotReadyException unreachable(String view, String what, Throwable cause) {
+        String why = brokers.unreachable().orElse("the Kafka brokers at " + brokers.bootstrapServers()
+                + " did not answer in time");
+        return new ViewNotReadyException(view, ViewStatus.State.UNREACHABLE, "View '" + view + "': cannot " + what
+                + ": " + why + ". Reads answer from the local state meanwhile, which may be behind; check that the"
+                + " brokers run and are reachable from this host", cause);
     }
 
     /**
      * @param view the view asking, for the message
      * @param topics co-partitioned topics, such as those a view's store is partitioned by
      * @return their partition count
+     * @throws ViewNotReadyException in state {@code UNREACHABLE} if Kafka does not answer within
+     *     {@link Brokers#PATIENCE} (at once, while the brokers are known to be unreachable)
      * @throws ViewException if Kafka cannot describe them
      */
     int partitionCount(String view, Set<String> topics) {
         return allPartitions(view, topics).size() / Math.max(1, topics.size());
     }
 
-    /** Every partition of the given topics, whether this instance processes it or not. */
+    /** Every partition of the given topics, whether this instance processes it or not, waiting at most briefly. */
     Set<TopicPartition> allPartitions(String view, Set<String> topics) {
+        return allPartitions(view, topics, System.nanoTime() + patienceNanos());
+    }
+
+    /**
+     * Asks the cluster for its id in the background, unless such a question is out already: while this
+     * instance processes no partition, no other request tells whether the brokers answer.
+     */
+    void probe() {
+        if (!probing.compareAndSet(false, true)) {
+            return;
+        }
+        brokers.sent();
+        admin.describeCluster(new DescribeClusterOptions().timeoutMs(Brokers.requestTimeoutMs())).clusterId()
+                .whenComplete((id, failure) -> {
+                    brokers.ended(failure);
+                    probing.set(false);
+                });
+    }
+
+    /** @return how long a status call or a read waits for Kafka: not at all while the brokers are known gone */
+    long patienceNanos() {
+        return brokers.unreachable().isPresent() ? 0 : Brokers.PATIENCE.toNanos();
+    }
+
+    /**
+     * @param deadlineNanos when to stop waiting for Kafka, by {@link System#nanoTime()}
+     * @return every partition of the given topics, whether this instance processes it or not
+     * @throws ViewNotReadyException in state {@code UNREACHABLE} if Kafka has not answered by the deadline
+     * @throws ViewException if Kafka cannot describe them
+     */
+    Set<TopicPartition> allPartitions(String view, Set<String> topics, long deadlineNanos) {
         List<String> unknown = topics.stream().filter(topic -> !partitionCounts.containsKey(topic)).toList();
         if (!unknown.isEmpty()) {
-            try {
-                admin.describeTopics(unknown).allTopicNames().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                        .forEach((topic, description) -> partitionCounts.put(topic, description.partitions().size()));
-            } catch (ExecutionException | TimeoutException e) {
-                throw new ViewException(view, "View '" + view + "': cannot describe its input topics " + unknown
-                        + ": " + e.getMessage(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new ViewException(view, "View '" + view + "': interrupted while describing its input topics", e);
-            }
+            brokers.sent();
+            KafkaFuture<Map<String, org.apache.kafka.clients.admin.TopicDescription>> described = admin
+                    .describeTopics(unknown, new DescribeTopicsOptions().timeoutMs(Brokers.requestTimeoutMs()))
+                    .allTopicNames().whenComplete((answer, failure) -> brokers.ended(failure));
+            await(view, described, deadlineNanos, "describe its topics " + unknown)
+                    .forEach((topic, description) -> partitionCounts.put(topic, description.partitions().size()));
         }
         Set<TopicPartition> partitions = new HashSet<>();
         for (String topic : topics) {
@@ -216,7 +325,7 @@ final class InputOffsets implements AutoCloseable {
         Group known = group;
         if (known == null) {
             try {
-                return ask().get(GROUP_OFFSETS_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                return ask().get(patienceNanos(), TimeUnit.NANOSECONDS);
             } catch (ExecutionException | TimeoutException e) {
                 LOG.debug("Runtime '{}': cannot read the group's offsets and members now", applicationId, e);
             } catch (InterruptedException e) {
@@ -236,11 +345,17 @@ final class InputOffsets implements AutoCloseable {
     }
 
     /** Asks the coordinator for the group's committed offsets and members; remembers the answer. */
-    private java.util.concurrent.CompletableFuture<Group> ask() {
-        java.util.concurrent.CompletableFuture<Group> answer = new java.util.concurrent.CompletableFuture<>();
-        var offsets = admin.listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata();
-        var described = admin.describeConsumerGroups(List.of(applicationId)).describedGroups().get(applicationId);
-        org.apache.kafka.common.KafkaFuture.allOf(offsets, described).whenComplete((ignored, failure) -> {
+    private CompletableFuture<Group> ask() {
+        CompletableFuture<Group> answer = new CompletableFuture<>();
+        brokers.sent();
+        var offsets = admin.listConsumerGroupOffsets(applicationId,
+                new ListConsumerGroupOffsetsOptions().timeoutMs(Brokers.requestTimeoutMs()))
+                .partitionsToOffsetAndMetadata();
+        var described = admin.describeConsumerGroups(List.of(applicationId),
+                new DescribeConsumerGroupsOptions().timeoutMs(Brokers.requestTimeoutMs()))
+                .describedGroups().get(applicationId);
+        KafkaFuture.allOf(offsets, described).whenComplete((ignored, failure) -> {
+            brokers.ended(failure);
             if (failure != null) {
                 answer.completeExceptionally(failure);
                 return;
@@ -280,6 +395,10 @@ final class InputOffsets implements AutoCloseable {
         }
     }
 
+    /** End offsets asked for, and the answer to come. */
+    private record Pending(Set<TopicPartition> partitions, CompletableFuture<Map<TopicPartition, Long>> answer) {
+    }
+
     /** A value read from Kafka and when, to answer frequent calls from memory for a short while. */
     private record Cached<T>(T value, long atNanos) {
         static <T> Cached<T> of(T value) {
@@ -298,6 +417,7 @@ final class InputOffsets implements AutoCloseable {
 
     @Override
     public void close() {
-        admin.close(Duration.ofSeconds(5));
+        // what is still asked is of no use once the runtime closes; while the brokers are gone it would wait
+        admin.close(Duration.ZERO);
     }
 }

@@ -97,7 +97,7 @@ public final class StreamsRuntime implements AutoCloseable {
             }
             DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views, sendGlobal);
             config.putAll(DeadLetterHandler.streamsConfig(applicationId, deadLetters, routing));
-            Topics.prepare(bootstrapServers, views, deadLetters);
+            Topics.prepare(bootstrapServers, views, deadLetters, config);
             LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
             LocalQueries queries = new LocalQueries();
             String instance = serve(applicationId, views, advertised, queries, opened);
@@ -111,7 +111,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag"));
             opened.add(admin);
             Engine engine = new Engine(applicationId, views, routing, streams, clients,
-                    new InputOffsets(applicationId, streams, admin, views.positions()), new RestoreProgress(), instance,
+                    new InputOffsets(applicationId, bootstrapServers, streams, admin, views.positions()), new RestoreProgress(), instance,
                     advertised == null ? null : advertised.transport());
             StreamsRuntime runtime = new StreamsRuntime(engine, deadLetters, globalDeadLetters);
             queries.attach(runtime);

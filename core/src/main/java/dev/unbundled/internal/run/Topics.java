@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +17,22 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
-/** Checks, before a runtime starts, that the views' input topics exist, and creates their dead-letter topics. */
+/**
+ * Checks, before a runtime starts, that the views' input topics exist, and creates their dead-letter topics.
+ * The check gives up once the cluster has not answered for {@link #START_TIMEOUT} (or the runtime property
+ * {@value #START_TIMEOUT_PROPERTY}), so that a start against brokers that cannot be reached fails in
+ * bounded time, naming them.
+ */
 final class Topics {
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a start waits for the cluster to answer before it fails, unless the user says otherwise. */
+    static final Duration START_TIMEOUT = Duration.ofSeconds(15);
+    /**
+     * The runtime property that sets it, in milliseconds ({@code builder.property("unbundled.start.timeout.ms",
+     * 30_000)}). Not Kafka's {@code admin.default.api.timeout.ms}: Kafka Streams' admin client refuses one below
+     * its request timeout.
+     */
+    static final String START_TIMEOUT_PROPERTY = "unbundled.start.timeout.ms";
     /**
      * A topic created a moment ago is known to the controller before the broker a listing asks has
      * caught up; an input topic that is missing is looked for again this long before the start fails.
@@ -29,12 +43,19 @@ final class Topics {
     }
 
     /**
+     * @param config the runtime's properties, for {@link #START_TIMEOUT_PROPERTY}
      * @throws ViewException naming a view whose input topic does not exist, or the cluster that cannot be reached
      */
-    static void prepare(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters) {
+    static void prepare(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters, Properties config) {
         String firstView = views.definitions().keySet().iterator().next();
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Set<String> existing = awaitInputs(admin, views);
+        Duration timeout = startTimeout(config);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, (int) ADMIN_TIMEOUT.toMillis())));
+        try {
+            Set<String> existing = awaitInputs(admin, views, deadline);
             for (Map.Entry<String, List<String>> input : views.viewsByTopic().entrySet()) {
                 if (!existing.contains(input.getKey())) {
                     String view = input.getValue().get(0);
@@ -48,35 +69,58 @@ final class Topics {
                     missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
                 }
             }
-            create(admin, missing);
+            create(admin, missing, deadline);
         } catch (ExecutionException | TimeoutException e) {
-            throw new ViewException(firstView, "Could not reach Kafka at " + bootstrapServers + " to check the topics"
-                    + " of " + views.definitions().keySet() + ": " + e.getMessage(), e);
+            String cause = e instanceof ExecutionException ? ": " + Brokers.describe(e) : "";
+            throw new ViewException(firstView, "Could not start views " + views.definitions().keySet() + ": Kafka at "
+                    + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s" + cause + ". Check that"
+                    + " bootstrapServers names brokers that run and are reachable from this host; to wait longer,"
+                    + " set property " + START_TIMEOUT_PROPERTY, e instanceof ExecutionException ? e.getCause() : e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ViewException(firstView, "Interrupted while starting", e);
+        } finally {
+            // calls still waiting for a broker that is gone are given up now, not when they time out
+            admin.close(Duration.ZERO);
         }
     }
 
+    private static Duration startTimeout(Properties config) {
+        Object value = config.get(START_TIMEOUT_PROPERTY);
+        if (value == null) {
+            return START_TIMEOUT;
+        }
+        try {
+            long millis = Long.parseLong(value.toString().trim());
+            if (millis > 0) {
+                return Duration.ofMillis(millis);
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("Property " + START_TIMEOUT_PROPERTY + " must be a positive number of"
+                + " milliseconds, was '" + value + "'");
+    }
+
     /** @return the topics that exist, once every input topic does or the grace has passed */
-    private static Set<String> awaitInputs(Admin admin, CompiledViews views)
+    private static Set<String> awaitInputs(Admin admin, CompiledViews views, long deadline)
             throws ExecutionException, TimeoutException, InterruptedException {
-        Set<String> existing = list(admin);
+        Set<String> existing = list(admin, deadline);
         long graceEnd = System.nanoTime() + NEW_TOPIC_GRACE.toNanos();
         while (!existing.containsAll(views.viewsByTopic().keySet()) && System.nanoTime() < graceEnd) {
             Thread.sleep(100);
-            existing = list(admin);
+            existing = list(admin, Math.max(deadline, graceEnd));
         }
         return existing;
     }
 
-    private static void create(Admin admin, List<NewTopic> missing)
+    private static void create(Admin admin, List<NewTopic> missing, long deadline)
             throws ExecutionException, TimeoutException, InterruptedException {
         if (missing.isEmpty()) {
             return;
         }
         try {
-            admin.createTopics(missing).all().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            admin.createTopics(missing).all().get(left(deadline), TimeUnit.NANOSECONDS);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
@@ -84,7 +128,12 @@ final class Topics {
         }
     }
 
-    private static Set<String> list(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
-        return admin.listTopics().names().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    private static Set<String> list(Admin admin, long deadline)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        return admin.listTopics().names().get(left(deadline), TimeUnit.NANOSECONDS);
+    }
+
+    private static long left(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
     }
 }

@@ -44,9 +44,14 @@ final class ViewState {
         }
         Map<TopicPartition, Long> lag = new HashMap<>();
         try {
+            // never waits longer than the brokers' patience, and not at all while they are known to be gone
+            long deadline = System.nanoTime() + engine.offsets.patienceNanos();
             InputOffsets.Local assigned = engine.offsets.local();
             Set<TopicPartition> partitions = assigned.partitionsOf(inputTopics);
-            Map<TopicPartition, Long> ends = engine.offsets.endOffsets(view, partitions, false);
+            if (partitions.isEmpty()) {
+                engine.offsets.probe();
+            }
+            Map<TopicPartition, Long> ends = engine.offsets.endOffsets(view, partitions, false, deadline);
             for (TopicPartition partition : partitions) {
                 Long end = ends.get(partition);
                 if (end != null) {
@@ -57,6 +62,11 @@ final class ViewState {
             LOG.debug("View '{}': cannot compute the lag now", view, e);
             lag.clear();
         }
+        // the brokers may have been found gone while the lag was computed
+        state = state();
+        if (state == State.UNREACHABLE || state == State.CLOSED || state == State.ERROR) {
+            return new ViewStatus(view, state, restoredRecords, Map.of(), 0, lastUpdate);
+        }
         long total = lag.values().stream().mapToLong(Long::longValue).sum();
         return new ViewStatus(view, state, restoredRecords, lag, total, lastUpdate,
                 state == State.RESTORING ? restoring() : Optional.empty());
@@ -66,7 +76,7 @@ final class ViewState {
         if (engine.isClosed()) {
             return State.CLOSED;
         }
-        return switch (engine.streams.state()) {
+        State state = switch (engine.streams.state()) {
             case CREATED -> State.STARTING;
             // Kafka Streams reports a rebalance until every task of a thread is restored
             case REBALANCING -> restoring().isPresent() ? State.RESTORING : State.REBALANCING;
@@ -74,6 +84,11 @@ final class ViewState {
             case PENDING_ERROR, ERROR -> State.ERROR;
             case PENDING_SHUTDOWN, NOT_RUNNING -> engine.failure() != null ? State.ERROR : State.CLOSED;
         };
+        // Kafka Streams keeps running, and says so, while its brokers are gone
+        if (state != State.ERROR && state != State.CLOSED && engine.offsets.brokers().unreachable().isPresent()) {
+            return State.UNREACHABLE;
+        }
+        return state;
     }
 
     Optional<ViewStatus.Restoring> restoring() {
@@ -104,6 +119,9 @@ final class ViewState {
             case STARTING -> "it is joining the consumer group; call awaitReady(timeout) before reading";
             case RESTORING -> "it is rebuilding its state from Kafka; call awaitReady(timeout) or retry shortly";
             case REBALANCING -> "its partitions are being assigned; retry shortly or call awaitReady(timeout)";
+            case UNREACHABLE -> engine.offsets.brokers().unreachable().orElse("the Kafka brokers did not answer")
+                    + "; reads answer from the local state meanwhile, which may be behind. Check that the brokers"
+                    + " run and are reachable from this host: the view catches up once they answer";
             case ERROR -> "the runtime stopped after an error (" + engine.failure()
                     + "); see the log and restart the service";
             case READY, CLOSED -> "retry shortly";
