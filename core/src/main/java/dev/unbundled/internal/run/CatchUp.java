@@ -21,6 +21,11 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
  */
 final class CatchUp {
     private static final long WAIT_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /**
+     * The least time a wait gives Kafka to answer one request, even when its own timeout is shorter or has
+     * just run out: a wait of a view that has caught up is not refused because Kafka took a moment.
+     */
+    private static final long ASK_FLOOR_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
     private final Engine engine;
     private final String view;
@@ -44,8 +49,9 @@ final class CatchUp {
         long deadline = System.nanoTime() + timeout.toNanos();
         engine.requireOpen(view);
         // the target is the end of the log now: records written while waiting do not move it
-        Map<TopicPartition, Long> target = answered(deadline, timeout, () -> engine.offsets.endOffsets(view,
-                engine.offsets.allPartitions(view, inputTopics, deadline), true, deadline));
+        long askBy = atLeastAFloor(deadline);
+        Map<TopicPartition, Long> target = answered(askBy, timeout, () -> engine.offsets.endOffsets(view,
+                engine.offsets.allPartitions(view, inputTopics, askBy), true, askBy));
         while (!storeAnswers()) {
             if (System.nanoTime() - deadline > 0) {
                 State now = state.state();
@@ -58,6 +64,12 @@ final class CatchUp {
         awaitApplied(target, deadline, () -> "View '" + view + "' has not caught up with its input topics after "
                 + timeout + "; still behind on ", "the end offsets at the call; the service is slower than its input or"
                 + " a stream thread is stuck: raise the timeout or num.stream.threads");
+    }
+
+    /** @return the deadline, or a moment from now if that is later */
+    private static long atLeastAFloor(long deadline) {
+        long floor = System.nanoTime() + ASK_FLOOR_NANOS;
+        return deadline - floor < 0 ? floor : deadline;
     }
 
     /**
@@ -160,18 +172,20 @@ final class CatchUp {
             return;
         }
         Duration timeout = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        Set<TopicPartition> partitions = answered(deadline, timeout,
-                () -> engine.offsets.allPartitions(view, internalTopics, deadline));
+        long describeBy = atLeastAFloor(deadline);
+        Set<TopicPartition> partitions = answered(describeBy, timeout,
+                () -> engine.offsets.allPartitions(view, internalTopics, describeBy));
         Map<TopicPartition, Long> previous = Map.of();
         for (int pass = 0; pass <= internalTopics.size(); pass++) {
-            if (!engine.clients.flush(deadline)) {
+            long askBy = atLeastAFloor(deadline);
+            if (!engine.clients.flush(askBy)) {
                 State now = state.state();
                 throw new ViewNotReadyException(view, now, what.get() + "the records on their way through its"
                         + " internal topics " + internalTopics + ", which Kafka has not acknowledged"
                         + (now == State.UNREACHABLE ? ": " + state.waitingFor(now) : "; to reach " + fix), null);
             }
-            Map<TopicPartition, Long> ends = answered(deadline, timeout,
-                    () -> engine.offsets.endOffsets(view, partitions, true, deadline));
+            Map<TopicPartition, Long> ends = answered(askBy, timeout,
+                    () -> engine.offsets.endOffsets(view, partitions, true, askBy));
             if (ends.equals(previous)) {
                 return;
             }

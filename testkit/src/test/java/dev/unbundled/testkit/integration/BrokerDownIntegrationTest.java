@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.unbundled.Freshness;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Topic;
 import dev.unbundled.View;
@@ -135,6 +136,20 @@ class BrokerDownIntegrationTest {
         long start = System.nanoTime();
 
         assertThatThrownBy(() -> view.awaitReady(Duration.ofSeconds(2)))
+                .isInstanceOfSatisfying(ViewNotReadyException.class,
+                        e -> assertThat(e.state()).isEqualTo(ViewStatus.State.UNREACHABLE))
+                .hasMessageContaining("words-by-id").hasMessageContaining(bootstrapServers)
+                .hasMessageContaining("reachable");
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(3_500));
+    }
+
+    @Test
+    void awaitFreshness_brokerDown_throwsViewNotReadyNamingTheBrokersWithinItsTimeout() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> view.status().state() == ViewStatus.State.UNREACHABLE);
+        Freshness unseen = Freshness.after(words.name(), 0, 1_000);
+        long start = System.nanoTime();
+
+        assertThatThrownBy(() -> view.awaitFreshness(unseen, Duration.ofSeconds(2)))
                 .isInstanceOfSatisfying(ViewNotReadyException.class,
                         e -> assertThat(e.state()).isEqualTo(ViewStatus.State.UNREACHABLE))
                 .hasMessageContaining("words-by-id").hasMessageContaining(bootstrapServers)
