@@ -1,7 +1,10 @@
 package dev.unbundled;
 
+import dev.unbundled.internal.run.RunningView;
 import dev.unbundled.internal.run.StreamsRuntime;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -17,6 +20,18 @@ final class DefaultViewRuntime implements ViewRuntime {
     @Override
     public <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition) {
         return runtime.view(definition).reader();
+    }
+
+    @Override
+    public RuntimeStatus status() {
+        return new RuntimeStatus(runtime.views().stream().map(RunningView::status).toList());
+    }
+
+    @Override
+    public ViewRuntime awaitReady(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        runtime.awaitReady(timeout);
+        return this;
     }
 
     @Override

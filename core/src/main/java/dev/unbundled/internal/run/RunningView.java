@@ -334,6 +334,11 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
         catchUp.awaitReady(timeout);
     }
 
+    /** Waits as {@link #awaitReady(Duration)} does, by a deadline that other views' waits share. */
+    void awaitReady(long deadline, Duration timeout) {
+        catchUp.awaitReady(deadline, timeout);
+    }
+
     @Override
     public void awaitFreshness(Freshness freshness, Duration timeout) {
         catchUp.awaitFreshness(freshness, timeout);

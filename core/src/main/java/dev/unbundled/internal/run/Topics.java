@@ -15,9 +15,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Checks, before a runtime starts, that the views' input topics exist, and creates their dead-letter topics. */
+/**
+ * Checks, before a runtime starts, that the views' input topics exist (or creates them, where asked to), and
+ * creates their dead-letter topics.
+ */
 final class Topics {
+    private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     /**
      * A topic created a moment ago is known to the controller before the broker a listing asks has
@@ -29,20 +35,30 @@ final class Topics {
     }
 
     /**
+     * @param missingTopicPartitions the partition count of input topics to create when missing; 0 to fail
+     *     instead
      * @throws ViewException naming a view whose input topic does not exist, or the cluster that cannot be reached
      */
-    static void prepare(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters) {
+    static void prepare(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters,
+                        int missingTopicPartitions) {
         String firstView = views.definitions().keySet().iterator().next();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-            Set<String> existing = awaitInputs(admin, views);
-            for (Map.Entry<String, List<String>> input : views.viewsByTopic().entrySet()) {
-                if (!existing.contains(input.getKey())) {
-                    String view = input.getValue().get(0);
-                    throw new ViewException(view, "View '" + view + "' reads topic '" + input.getKey()
-                            + "', which does not exist on " + bootstrapServers + "; create it first");
-                }
-            }
+            Set<String> existing = missingTopicPartitions > 0 ? list(admin) : awaitInputs(admin, views);
             List<NewTopic> missing = new ArrayList<>();
+            for (Map.Entry<String, List<String>> input : views.viewsByTopic().entrySet()) {
+                if (existing.contains(input.getKey())) {
+                    continue;
+                }
+                String view = input.getValue().get(0);
+                if (missingTopicPartitions == 0) {
+                    throw new ViewException(view, "View '" + view + "' reads topic '" + input.getKey()
+                            + "', which does not exist on " + bootstrapServers + "; create it first, or let the runtime"
+                            + " create missing input topics in development with createMissingTopics(partitions)");
+                }
+                LOG.info("View '{}': creating its missing input topic '{}' with {} partitions", view, input.getKey(),
+                        missingTopicPartitions);
+                missing.add(new NewTopic(input.getKey(), Optional.of(missingTopicPartitions), Optional.empty()));
+            }
             for (String topic : deadLetters.topics()) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
