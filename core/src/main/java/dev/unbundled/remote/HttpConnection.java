@@ -13,10 +13,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client's connection to {@link HttpQueryServer}, served by its own thread: reads a request, has a query
- * worker answer it, writes the reply, and repeats while the client keeps the connection open.
+ * One client's connection to {@link HttpQueryServer}, served by its own thread: reads a request, answers it when
+ * the server lets it ({@link HttpQueryServer#answer}), writes the reply, and repeats while the client keeps the
+ * connection open.
  *
- * <p>The thread blocks on the client, never a query worker: a client that sends slowly, or does not read what it
+ * <p>The thread waits on its client without holding a query permit: a client that sends slowly, or does not read what it
  * asked for, holds only this connection's thread, and only until the server's watchdog sees the
  * {@linkplain #deadline deadline} of the current phase pass and closes the socket under it. Requests pipelined
  * behind an unread reply are not read at all.
@@ -34,7 +35,7 @@ final class HttpConnection implements Runnable {
         IDLE,
         /** A request, from its first byte (or the connection's opening) to the end of its headers. */
         READING,
-        /** A query worker, which answers in bounded time on its own; no deadline. */
+        /** Its turn to answer, and the answer, which take bounded time on their own; no deadline. */
         ANSWERING,
         /** The client, to take the reply. */
         WRITING

@@ -51,9 +51,10 @@ import javax.net.ssl.SSLContext;
  * <p>The server is a small HTTP/1.1 server of this package on plain sockets (TLS through the {@link SSLContext}).
  * Limits that keep a slow or hostile client from starving reads, each set on this server alone:
  * <ul>
- * <li>Every connection has its own thread for all waiting on its client; the {@link Builder#threads} query
- *     threads only compute answers. A client that sends slowly, or asks and never reads, holds only its own
- *     connection's thread, and only until a watchdog closes the connection: when its request has not arrived
+ * <li>Every connection has its own thread for all waiting on its client; at most {@link Builder#threads} of
+ *     them compute answers at once, and none waits on its client while it does. A client that sends slowly, or
+ *     asks and never reads, holds only its own connection's thread, and only until a watchdog closes the
+ *     connection: when its request has not arrived
  *     within {@link Builder#maxRequestTime} (10 s), when it has not taken its reply within
  *     {@link Builder#maxReplyTime} (10 s), or when it has sent nothing for 30 s between requests. A request
  *     pipelined behind an unread reply is not read.</li>
@@ -100,8 +101,8 @@ public final class HttpTransport implements Transport {
     }
 
     /**
-     * Returns a transport with the defaults: plain HTTP, no token, 4 server threads with up to 1000 requests
-     * waiting for them, 5 s request timeout, pages of at most 1000 rows and 1 MiB, at most 256 connections, 10 s
+     * Returns a transport with the defaults: plain HTTP, no token, 4 reads answered at once with up to 1000
+     * more waiting, 5 s request timeout, pages of at most 1000 rows and 1 MiB, at most 256 connections, 10 s
      * for a request to arrive and for its reply to be taken. Use it only on a network that only your service's
      * instances can reach.
      *
@@ -217,7 +218,7 @@ public final class HttpTransport implements Transport {
     }
 
     /**
-     * Stops the server at once, without waiting for reads in flight, and its worker threads. Further reads
+     * Stops the server at once, without waiting for reads in flight, and its threads. Further reads
      * through this transport throw {@link IllegalStateException}. Closing again does nothing.
      *
      * <pre>{@code
@@ -323,8 +324,10 @@ public final class HttpTransport implements Transport {
         }
 
         /**
-         * Sets how many threads answer reads at the server (daemon threads named {@code unbundled-query-<n>}).
-         * Defaults to 4.
+         * Sets how many reads the server answers at once. Each connection has a daemon thread named
+         * {@code unbundled-query-<n>} that reads its requests and writes its replies; this many of them compute
+         * answers at the same time, and the others wait for their turn (see {@link #maxQueuedRequests}). Defaults
+         * to 4.
          *
          * <pre>{@code
          * HttpTransport.builder().threads(8)
