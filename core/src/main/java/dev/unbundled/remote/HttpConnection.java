@@ -117,7 +117,11 @@ final class HttpConnection implements Runnable {
             enter(Phase.ANSWERING);
             QueryEndpoint.Reply reply = server.answer(head);
             enter(Phase.WRITING);
-            write(out, reply, "HEAD".equals(head.method()), !keepAlive);
+            try {
+                write(out, reply, "HEAD".equals(head.method()), !keepAlive);
+            } finally {
+                server.written(reply);
+            }
             if (!keepAlive) {
                 return;
             }

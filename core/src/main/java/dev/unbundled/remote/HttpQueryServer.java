@@ -18,6 +18,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * and computes answers while it holds one of {@code threads} permits, never while it waits on its client. A watchdog closes every connection whose request has not arrived within
  * {@link Limits#maxRequestTime}, whose reply has not been taken within {@link Limits#maxReplyTime}, or which has
  * idled for {@link Limits#idleTime}. When {@link Limits#maxConnections} are open, a new connection closes the one
- * that has waited longest on its client, so that slow clients cannot lock the others out.
+ * that has waited longest on its client, so that slow clients cannot lock the others out. Large replies being
+ * written are held to {@link Limits#replyBytes} in all.
  */
 final class HttpQueryServer {
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
@@ -44,9 +46,15 @@ final class HttpQueryServer {
      * @param maxRequestTime the longest a request's line and headers may take to arrive
      * @param maxReplyTime the longest a client may take to read a reply
      * @param idleTime the longest a kept-alive connection may wait for its next request
+     * @param replyBytes the most bytes of large replies held while their clients take them; a large reply beyond
+     *        them is refused 503, unless no other is held
      */
-    record Limits(int maxConnections, Duration maxRequestTime, Duration maxReplyTime, Duration idleTime) {
+    record Limits(int maxConnections, Duration maxRequestTime, Duration maxReplyTime, Duration idleTime,
+                  long replyBytes) {
     }
+
+    /** Replies up to this size are not counted against {@link Limits#replyBytes}: the sockets' buffers hold them. */
+    static final int SMALL_REPLY = 64 * 1024;
 
     private final ServerSocket listener;
     private final QueryEndpoint endpoint;
@@ -55,6 +63,8 @@ final class HttpQueryServer {
     /** One per query thread: how many requests are answered at once. */
     private final Semaphore permits;
     private final AtomicInteger waiting = new AtomicInteger();
+    /** The bytes of the large replies being written now. */
+    private final AtomicLong replyBytes = new AtomicLong();
     private final int maxQueued;
     private final ExecutorService connectionThreads;
     private final ScheduledExecutorService watchdog;
@@ -126,6 +136,11 @@ final class HttpQueryServer {
             }
             HttpConnection connection = new HttpConnection(this, socket, sslContext);
             connections.add(connection);
+            if (closed) {
+                // close() may have closed the open connections before this one was added.
+                connection.close();
+                return;
+            }
             try {
                 connectionThreads.execute(connection);
             } catch (RejectedExecutionException e) {
@@ -152,8 +167,13 @@ final class HttpQueryServer {
     private void expireLate() {
         long now = System.nanoTime();
         for (HttpConnection connection : connections) {
-            if (connection.expireIfLate(now)) {
-                connections.remove(connection);
+            try {
+                if (connection.expireIfLate(now)) {
+                    connections.remove(connection);
+                }
+            } catch (RuntimeException e) {
+                // A failure escaping would cancel the watchdog for good, and with it every limit on clients.
+                LOG.warn("The query server's watchdog failed on a connection, which is a bug in Unbundled", e);
             }
         }
     }
@@ -180,11 +200,48 @@ final class HttpQueryServer {
                 waiting.decrementAndGet();
             }
         }
+        QueryEndpoint.Reply reply;
         try {
-            return endpoint.answer(head.method(), head.rawPath(), head.rawQuery(), head.header("authorization"));
+            reply = endpoint.answer(head.method(), head.rawPath(), head.rawQuery(), head.header("authorization"));
         } finally {
             permits.release();
         }
+        if (reply.length() > SMALL_REPLY && !reserve(reply.length())) {
+            LOG.debug("Refused {} {} as {}: {} bytes of replies wait for their clients", head.method(),
+                    head.rawPath(), Reason.NOT_READY, replyBytes.get());
+            return QueryEndpoint.Reply.error(HttpProtocol.status(Reason.NOT_READY), Reason.NOT_READY.name(),
+                    "This instance is overloaded: " + replyBytes.get() + " bytes of replies wait for their clients"
+                            + " to read them; retry shortly");
+        }
+        return reply;
+    }
+
+    /**
+     * Counts a large reply against {@link Limits#replyBytes}, so that clients that ask for large pages and do not
+     * read them cannot fill the heap; the one large reply held alone is always allowed, however large.
+     */
+    private boolean reserve(int bytes) {
+        while (true) {
+            long held = replyBytes.get();
+            if (held > 0 && held + bytes > limits.replyBytes()) {
+                return false;
+            }
+            if (replyBytes.compareAndSet(held, held + bytes)) {
+                return true;
+            }
+        }
+    }
+
+    /** Releases what {@link #answer} counted for a reply, once it is written or its connection is gone. */
+    void written(QueryEndpoint.Reply reply) {
+        if (reply.length() > SMALL_REPLY) {
+            replyBytes.addAndGet(-reply.length());
+        }
+    }
+
+    /** @return the bytes of large replies being written now */
+    long replyBytesHeld() {
+        return replyBytes.get();
     }
 
     QueryEndpoint.Reply malformed(String message) {

@@ -64,8 +64,10 @@ import javax.net.ssl.SSLContext;
  * <li>At most {@link Builder#maxQueuedRequests} requests wait for a query thread; more are refused with 503.</li>
  * <li>A request line and headers take at most 256 KiB; a scan names at most 10,000 partitions.</li>
  * <li>A page holds at most {@link Builder#maxPageSize} rows and {@link Builder#maxPageBytes} bytes of keys and
- *     values (1 MiB; a single larger row comes alone), so the memory replies take is bounded by
- *     {@code maxConnections} times a page, and a routed scan of large values proceeds page by page.</li>
+ *     values (1 MiB; a single larger row comes alone), so a routed scan of large values proceeds page by page.
+ *     Replies over 64 KiB waiting for their clients to take them hold at most 64 MiB (or four pages, if more)
+ *     in all; a large reply beyond that is refused with 503 {@code NOT_READY} (the one large reply held alone is
+ *     always sent).</li>
  * <li>The client reads replies of at most 64 MiB; a larger one is refused as {@code UNREACHABLE}.</li>
  * <li>The server listens on the address the runtime gives it (the advertised one), or on
  *     {@link Builder#bindAddress} if set.</li>
@@ -95,7 +97,8 @@ public final class HttpTransport implements Transport {
         this.bindAddress = builder.bindAddress;
         this.limits = new HttpQueryServer.Limits(builder.maxConnections != null ? builder.maxConnections : 256,
                 builder.maxRequestTime != null ? builder.maxRequestTime : Duration.ofSeconds(10),
-                builder.maxReplyTime != null ? builder.maxReplyTime : Duration.ofSeconds(10), Duration.ofSeconds(30));
+                builder.maxReplyTime != null ? builder.maxReplyTime : Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Math.max(64L * 1024 * 1024, 4L * maxPageBytes));
         this.client = new HttpQueryClient(sslContext, bearerToken,
                 builder.requestTimeout != null ? builder.requestTimeout : Duration.ofSeconds(5));
     }

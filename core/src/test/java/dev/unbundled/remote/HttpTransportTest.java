@@ -635,6 +635,44 @@ class HttpTransportTest {
     }
 
     @Test
+    void serve_largeRepliesWaitingForAClientThatDoesNotRead_refuseOtherLargeRepliesBeyondTheBudget() throws Exception {
+        byte[] big = new byte[70_000];
+        IntStream.range(0, 10).forEach(i -> handler.putBytes("big-" + i, big));
+        HttpQueryServer server = HttpQueryServer.start(loopback(), new QueryEndpoint(handler, null, 1000, 1 << 20),
+                null, new HttpQueryServer.Limits(16, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                        Duration.ofSeconds(30), 100_000), 4, 100);
+        resources.add(server::close);
+        String instance = "127.0.0.1:" + server.port();
+        ScanRequest onePage = new ScanRequest(VIEW, List.of(0), bytes("big-"), null, null, null, 1, -1);
+        Socket greedy = new Socket();
+        resources.add(greedy);
+        greedy.setReceiveBufferSize(4 * 1024);
+        greedy.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        byte[] requests = bytes(("GET /views/songs/rows?partitions=0&from=" + base64("big-") + "&limit=1 HTTP/1.1\r\n"
+                + "Host: a\r\n\r\n").repeat(1_000));
+        CompletableFuture.runAsync(() -> {
+            try {
+                greedy.getOutputStream().write(requests);
+            } catch (IOException closed) {
+                // the test closed it
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.replyBytesHeld() > HttpQueryServer.SMALL_REPLY);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(20))
+                .until(() -> server.replyBytesHeld() > HttpQueryServer.SMALL_REPLY);
+
+        RemoteQueryException refused = catchRemote(() -> client().scan(instance, onePage));
+        KeyAnswer small = client().get(instance, new KeyRequest(VIEW, bytes("song-0001"), 0, -1));
+        greedy.close();
+
+        assertThat(refused.reason()).isEqualTo(Reason.NOT_READY);
+        assertThat(refused.getMessage()).contains("overloaded").contains("bytes of replies wait");
+        assertThat(small.value()).asString(UTF_8).isEqualTo("value-1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.replyBytesHeld() == 0);
+        assertThat(client().scan(instance, onePage).rows()).hasSize(1);
+    }
+
+    @Test
     void serve_asManyConnectionsAsTheLimitWaitingOnSlowClients_aNewClientIsStillAnswered() throws Exception {
         HttpTransport transport = HttpTransport.builder().maxConnections(2).build();
         String instance = serve(transport, handler);
