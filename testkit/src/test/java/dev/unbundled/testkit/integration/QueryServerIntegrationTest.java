@@ -1,6 +1,7 @@
 package dev.unbundled.testkit.integration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.unbundled.ReadOnlyView;
@@ -9,7 +10,10 @@ import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewRuntime;
+import dev.unbundled.remote.HttpTransport;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.io.IOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -103,6 +107,26 @@ class QueryServerIntegrationTest {
         HttpResponse<String> fine = get(rows + "&from=" + fourBytes);
         assertThat(fine.statusCode()).as(fine.body()).isEqualTo(200);
         assertThat(fine.body().split("\"key\"")).as("keys 3 to 9").hasSize(8);
+    }
+
+    @Test
+    void queryServer_transportWithBindAddress_listensOnThatAddressOnly() throws Exception {
+        Topic<Integer, String> topic = topic(1, i -> i, i -> "value-" + i);
+        ViewDefinition<Integer, String> numbered = View.from(topic).materialize("bound");
+        ViewRuntime runtime = ViewRuntime.builder()
+                .applicationId("query-server-app-" + RUN.get())
+                .bootstrapServers(KAFKA.kafka().bootstrapServers())
+                .stateDir(stateDir.resolve("bound"))
+                .advertise("127.0.0.1", 0)
+                .transport(HttpTransport.builder().bindAddress("127.0.0.1").build())
+                .view(numbered)
+                .start();
+        runtimes.add(runtime);
+        int port = Integer.parseInt(runtime.queryAddress().orElseThrow().split(":")[1]);
+
+        assertThat(get("http://127.0.0.1:" + port + "/views/bound/rows?partitions=0").statusCode()).isIn(200, 503);
+        assertThatThrownBy(() -> new Socket("127.0.0.2", port).close()).as("another address of this machine")
+                .isInstanceOf(IOException.class);
     }
 
     private <K> Topic<K, String> topic(int count, IntFunction<K> key,
