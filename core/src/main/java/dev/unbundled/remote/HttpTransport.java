@@ -40,12 +40,16 @@ import javax.net.ssl.SSLContext;
  *     404 {@code UNKNOWN_VIEW}, 421 {@code NOT_HERE}, 503 {@code NOT_READY} (or 502 {@code UNREACHABLE} if the
  *     handler itself reports that); the client throws a {@link RemoteQueryException} with the same
  *     {@link RemoteQueryException.Reason} and the server's message after the instance's address</td></tr>
- * <tr><td>a read while every server thread is busy and {@link Builder#maxQueuedRequests} requests wait</td>
+ * <tr><td>a read while {@link Builder#threads} reads are being answered and {@link Builder#maxQueuedRequests}
+ *     more wait, or a large page while 64 MiB of pages wait for their clients</td>
  *     <td>503 {@code NOT_READY} at once, saying the instance is overloaded (routed reads retry it like any
- *     {@code NOT_READY}); if even the thread that answers these is busy, the connection is closed unanswered</td></tr>
+ *     {@code NOT_READY})</td></tr>
+ * <tr><td>a bound or {@code after} the view's key serde cannot read</td>
+ *     <td>400 {@code BAD_REQUEST} (the runtime's handler refuses it before opening a store)</td></tr>
  * <tr><td>anything else</td>
- *     <td>405 for a method other than GET, 404 for a path outside {@code /views}, 500 if the handler failed
- *     unexpectedly (logged at WARN); the client reports these as {@code UNREACHABLE}</td></tr>
+ *     <td>405 for a method other than GET, 404 for a path outside {@code /views}, 400 (and the connection
+ *     closed) for a request that is not HTTP/1.x or whose line and headers exceed 256 KiB, 500 if the handler
+ *     failed unexpectedly (logged at WARN); the client reports 405, 404 and 500 as {@code UNREACHABLE}</td></tr>
  * </table>
  *
  * <p>The server is a small HTTP/1.1 server of this package on plain sockets (TLS through the {@link SSLContext}).
