@@ -42,7 +42,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.SpringBootConfiguration;
@@ -52,6 +52,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -60,6 +61,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * broker. One context for the class: the readiness test runs first, while the {@code names} view is held at the
  * first record of its prefilled topic; the shutdown test starts and closes an application of its own.
  */
+// The broker's extension first, so that it stops last: after the context (dirtied, so closed after the class) has
+// closed its runtime, which leaves the consumer group while the broker is still there.
+@ExtendWith(EmbeddedKafkaExtension.class)
+@DirtiesContext
 @SpringBootTest(classes = UnbundledAutoConfigurationTest.Application.class,
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {
@@ -78,8 +83,7 @@ class UnbundledAutoConfigurationTest {
     private static final CountDownLatch GATE = new CountDownLatch(1);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @RegisterExtension
-    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+    private static EmbeddedKafka kafka;
     private static Path stateDir;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -114,16 +118,16 @@ class UnbundledAutoConfigurationTest {
     }
 
     @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry properties) {
+    static void properties(DynamicPropertyRegistry properties) {
         // the fallback the starter reads when unbundled.bootstrap-servers is not set
-        properties.add("spring.kafka.bootstrap-servers", () -> KAFKA.kafka().bootstrapServers());
+        properties.add("spring.kafka.bootstrap-servers", () -> kafka.bootstrapServers());
         properties.add("unbundled.state-dir", () -> stateDir.toString());
     }
 
     @BeforeAll
-    static void prefill() throws Exception {
+    static void prefill(EmbeddedKafka broker) throws Exception {
+        kafka = broker;
         stateDir = Files.createTempDirectory("starter-test-state-");
-        EmbeddedKafka kafka = KAFKA.kafka();
         kafka.createTopics(3, NAMES.name(), AGES.name());
         try (KafkaProducer<String, String> names = new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(),
                 new StringSerializer());
@@ -185,7 +189,7 @@ class UnbundledAutoConfigurationTest {
     @Order(3)
     void meters_poisonRecordAndCatchUp_countTheDeadLetterAndShowNoLag() throws Exception {
         GATE.countDown();
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(KAFKA.kafka().producerConfig(),
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(kafka.producerConfig(),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
             // three bytes are no Integer: the record goes to the dead-letter topic
             producer.send(new ProducerRecord<>(AGES.name(), "bob".getBytes(StandardCharsets.UTF_8),
@@ -230,11 +234,11 @@ class UnbundledAutoConfigurationTest {
     void close_applicationContext_closesTheRuntimeWhichLeavesItsGroup() throws Exception {
         GATE.countDown();
         ReadOnlyView<?, ?> ages;
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA.kafka().bootstrapServers()))) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             // an application of its own: closing the shared one would leave the other tests without theirs
             try (ConfigurableApplicationContext application = new SpringApplicationBuilder(Application.class)
                     .properties("spring.application.name=starter-shutdown", "server.port=0",
-                            "unbundled.bootstrap-servers=" + KAFKA.kafka().bootstrapServers(),
+                            "unbundled.bootstrap-servers=" + kafka.bootstrapServers(),
                             "unbundled.state-dir=" + stateDir.resolve("shutdown"))
                     .run()) {
                 ages = application.getBean("agesView", ReadOnlyView.class);
