@@ -12,7 +12,8 @@ import org.springframework.core.env.MapPropertySource;
  * application's own wins.
  *
  * <pre>{@code
- * management.endpoint.health.probes.enabled=false   # in application.properties, to turn the probes off again
+ * # in application.properties, to turn the probes off again
+ * management.endpoint.health.probes.enabled=false
  * }</pre>
  */
 public class UnbundledEnvironmentPostProcessor implements EnvironmentPostProcessor {

@@ -15,8 +15,10 @@ import org.springframework.context.annotation.Bean;
  * {@code management.health.unbundled.enabled=false}.
  *
  * <pre>{@code
- * management.endpoint.health.probes.enabled=true            # the starter's default
- * management.endpoint.health.group.readiness.show-details=always
+ * # the starter's default
+ * management.endpoint.health.probes.enabled=true
+ * # the views' details in the responses
+ * management.endpoint.health.show-details=always
  * }</pre>
  */
 @AutoConfiguration(after = UnbundledAutoConfiguration.class,

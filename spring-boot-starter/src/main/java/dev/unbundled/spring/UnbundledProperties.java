@@ -12,12 +12,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * The {@code unbundled.*} properties the starter builds its {@link dev.unbundled.ViewRuntime} from.
  *
  * <pre>{@code
- * unbundled.application-id=warehouse                 # default: spring.application.name
- * unbundled.bootstrap-servers=kafka-1:9092           # default: spring.kafka.bootstrap-servers
- * unbundled.state-dir=/var/lib/warehouse/views       # default: .unbundled-state
- * unbundled.properties.num.stream.threads=2          # any Kafka Streams or client property
- * unbundled.readiness.views=order-notes              # default: every view gates readiness
- * unbundled.metrics.refresh=60s                      # how often new Kafka Streams metrics are bound
+ * # default: spring.application.name
+ * unbundled.application-id=warehouse
+ * # default: spring.kafka.bootstrap-servers
+ * unbundled.bootstrap-servers=kafka-1:9092
+ * # default: .unbundled-state
+ * unbundled.state-dir=/var/lib/warehouse/views
+ * # any Kafka Streams or client property
+ * unbundled.properties.num.stream.threads=2
+ * # default: every view gates readiness
+ * unbundled.readiness.views=order-notes
+ * # how often Kafka Streams metrics that appeared since are bound (default 60s)
+ * unbundled.metrics.refresh=60s
  * }</pre>
  */
 @ConfigurationProperties("unbundled")
