@@ -17,8 +17,9 @@ import org.springframework.context.annotation.Bean;
  * <pre>{@code
  * # the starter's default
  * management.endpoint.health.probes.enabled=true
- * # the views' details in the responses
- * management.endpoint.health.show-details=always
+ * # the views' details in the readiness responses: Boot's own probe groups show none
+ * management.endpoint.health.group.readiness.include=readinessState
+ * management.endpoint.health.group.readiness.show-details=always
  * }</pre>
  */
 @AutoConfiguration(after = UnbundledAutoConfiguration.class,
