@@ -36,8 +36,10 @@ final class ReadOnlyViewRegistrar implements BeanDefinitionRegistryPostProcessor
             RootBeanDefinition view = new RootBeanDefinition(ReadOnlyView.class);
             view.setTargetType(viewType(beanFactory, definitionName));
             view.addQualifier(new AutowireCandidateQualifier(Qualifier.class, definitionName));
-            view.setInstanceSupplier(() -> beanFactory.getBean(ViewRuntime.class)
-                    .view(beanFactory.getBean(definitionName, ViewDefinition.class)));
+            view.setInstanceSupplier(() -> {
+                ViewDefinition<?, ?> definition = beanFactory.getBean(definitionName, ViewDefinition.class);
+                return beanFactory.getBean(ViewRuntime.class).view(definition);
+            });
             registry.registerBeanDefinition(viewName, view);
         }
     }

@@ -28,9 +28,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("unbundled")
 public class UnbundledProperties {
+    /** The Kafka Streams application id (the views' consumer group); defaults to spring.application.name. */
     private String applicationId;
+    /** The Kafka cluster, as host:port[,host:port...]; defaults to spring.kafka.bootstrap-servers. */
     private String bootstrapServers;
+    /** Where the views keep local state; defaults to .unbundled-state in the working directory. */
     private Path stateDir;
+    /** Kafka Streams and client properties, such as num.stream.threads; Unbundled's own settings win. */
     private Map<String, String> properties = new LinkedHashMap<>();
     private final Readiness readiness = new Readiness();
     private final Metrics metrics = new Metrics();
@@ -93,6 +97,7 @@ public class UnbundledProperties {
      * }</pre>
      */
     public static class Readiness {
+        /** The names of the views the readiness probe waits for; empty means every view. */
         private List<String> views = new ArrayList<>();
 
         /** @return the names of the views readiness waits for; empty means every view */
@@ -114,6 +119,7 @@ public class UnbundledProperties {
      * }</pre>
      */
     public static class Metrics {
+        /** How often Kafka Streams metrics that appeared since (new tasks, stores) are bound. */
         private Duration refresh = Duration.ofSeconds(60);
 
         /** @return how often Kafka Streams metrics that appeared since (new tasks, stores) are bound */
