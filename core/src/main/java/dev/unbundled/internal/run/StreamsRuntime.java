@@ -136,12 +136,15 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         opened.add(advertised.transport());
         try {
-            int port = advertised.transport().serve(new InetSocketAddress(advertised.port()), queries);
+            // the advertised address, not every interface: a transport built with bindAddress(...) listens elsewhere
+            int port = advertised.transport().serve(new InetSocketAddress(advertised.host(), advertised.port()),
+                    queries);
             return advertised.host() + ":" + port;
         } catch (IOException e) {
             throw new ViewException(views.definitions().keySet().iterator().next(), "Runtime '" + applicationId
-                    + "' cannot serve reads on port " + advertised.port() + ": " + e.getMessage()
-                    + "; choose a free port, or 0 for any", e);
+                    + "' cannot serve reads at " + advertised.host() + ":" + advertised.port() + ": " + e.getMessage()
+                    + "; choose a free port, or 0 for any, or listen elsewhere with"
+                    + " HttpTransport.builder().bindAddress(\"0.0.0.0\")", e);
         }
     }
 

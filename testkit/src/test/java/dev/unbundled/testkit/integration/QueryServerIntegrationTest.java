@@ -62,6 +62,19 @@ class QueryServerIntegrationTest {
     }
 
     @Test
+    void queryServer_byDefault_listensOnTheAdvertisedAddressOnly() throws Exception {
+        Topic<Integer, String> topic = topic(1, i -> i, i -> "value-" + i);
+        ViewDefinition<Integer, String> numbered = View.from(topic).materialize("advertised");
+        ViewRuntime runtime = runtime("a", numbered);
+        int port = Integer.parseInt(runtime.queryAddress().orElseThrow().split(":")[1]);
+
+        assertThat(get("http://127.0.0.1:" + port + "/views/advertised/rows?partitions=0").statusCode())
+                .isIn(200, 503);
+        assertThatThrownBy(() -> new Socket("127.0.0.2", port).close()).as("another address of this machine")
+                .isInstanceOf(IOException.class);
+    }
+
+    @Test
     void routedScan_valuesOfOneHundredSixtyKilobytes_readsEveryRowPageByPage() throws Exception {
         // 1,000 rows of 160 KB: whichever share of the six partitions the other instance holds, a page of it
         // used to be one reply of more than the 64 MiB a client reads.
