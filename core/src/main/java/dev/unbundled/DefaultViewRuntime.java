@@ -50,6 +50,16 @@ final class DefaultViewRuntime implements ViewRuntime {
     }
 
     @Override
+    public Map<String, Long> updatesApplied() {
+        return runtime.updatesApplied();
+    }
+
+    @Override
+    public Map<String, Long> subscriptionsDropped() {
+        return runtime.subscriptionsDropped();
+    }
+
+    @Override
     public String deadLetterTopic(ViewDefinition<?, ?> definition) {
         return runtime.deadLetterTopic(definition);
     }

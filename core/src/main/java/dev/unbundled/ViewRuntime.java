@@ -107,6 +107,18 @@ public interface ViewRuntime extends AutoCloseable {
     Map<String, Long> deadLetters();
 
     /**
+     * @return how many updates each view applied to its store since start (an insert, change or delete of a
+     *     row each), by view name; global views are not counted
+     */
+    Map<String, Long> updatesApplied();
+
+    /**
+     * @return how many change subscriptions of each view were dropped because their listener did not keep up
+     *     (see {@link ReadOnlyView#subscribe(ChangeListener, int)}), by view name
+     */
+    Map<String, Long> subscriptionsDropped();
+
+    /**
      * @param definition a view
      * @return the name of the view's dead-letter topic: {@code <application-id>.<view>.dlq}
      * @throws NullPointerException if the definition is null
@@ -135,6 +147,7 @@ public interface ViewRuntime extends AutoCloseable {
         private Integer advertisedPort;
         private Transport transport;
         private Integer missingTopicPartitions;
+        private ReadListener readListener;
 
         Builder() {
         }
@@ -217,6 +230,25 @@ public interface ViewRuntime extends AutoCloseable {
                 throw new IllegalArgumentException("createMissingTopics(" + partitions + "): give at least 1 partition");
             }
             this.missingTopicPartitions = partitions;
+            return this;
+        }
+
+        /**
+         * Tells a listener of every read the views answer, with its kind, where it was answered and how long
+         * it took: for metrics. Reads are not observed by default, and cost nothing extra then.
+         *
+         * <pre>{@code
+         * ViewRuntime.builder().readListener((view, kind, outcome, nanos) -> timers.record(view, kind, nanos))
+         * }</pre>
+         *
+         * @param listener what hears every read; called on the reading thread, so it must be fast
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder readListener(ReadListener listener) {
+            Objects.requireNonNull(listener, "listener");
+            requireUnset("readListener", this.readListener);
+            this.readListener = listener;
             return this;
         }
 
@@ -334,7 +366,7 @@ public interface ViewRuntime extends AutoCloseable {
             return new DefaultViewRuntime(StreamsRuntime.start(new RuntimeSettings(applicationId, bootstrapServers,
                     stateDir != null ? stateDir : Path.of(".unbundled-state"),
                     defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, Map.copyOf(properties),
-                    advertised, missingTopicPartitions != null ? missingTopicPartitions : 0)));
+                    advertised, missingTopicPartitions != null ? missingTopicPartitions : 0, readListener)));
         }
 
         private static void requireUnset(String setting, Object current) {

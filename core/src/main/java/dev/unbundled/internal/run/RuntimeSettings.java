@@ -1,5 +1,6 @@
 package dev.unbundled.internal.run;
 
+import dev.unbundled.ReadListener;
 import dev.unbundled.ViewStore;
 import dev.unbundled.internal.compile.DefinitionImpl;
 import java.nio.file.Path;
@@ -18,8 +19,9 @@ import java.util.Map;
  * @param advertised where to answer other instances' reads, or null to answer none
  * @param missingTopicPartitions the partition count of input topics to create when missing; 0 to create
  *     none and fail instead
+ * @param readListener what hears every read, or null
  */
 public record RuntimeSettings(String applicationId, String bootstrapServers, Path stateDir, ViewStore defaultStore,
                               List<DefinitionImpl<?, ?>> definitions, Map<String, Object> overrides,
-                              Advertised advertised, int missingTopicPartitions) {
+                              Advertised advertised, int missingTopicPartitions, ReadListener readListener) {
 }

@@ -94,7 +94,7 @@ public final class StreamsRuntime implements AutoCloseable {
             opened.add(admin);
             Engine engine = new Engine(applicationId, views, routing, streams, clients,
                     new InputOffsets(applicationId, streams, admin, views.positions()), new RestoreProgress(), instance,
-                    settings.advertised() == null ? null : settings.advertised().transport());
+                    settings.advertised() == null ? null : settings.advertised().transport(), settings.readListener());
             StreamsRuntime runtime = new StreamsRuntime(engine, deadLetters, globalDeadLetters);
             queries.attach(runtime);
             runtime.run();
@@ -228,6 +228,16 @@ public final class StreamsRuntime implements AutoCloseable {
     /** @return how many records went to each view's dead-letter topic since start, by view name */
     public Map<String, Long> deadLetters() {
         return deadLetters.counts();
+    }
+
+    /** @return how many updates each view applied to its store since start, by view name */
+    public Map<String, Long> updatesApplied() {
+        return engine.views.changes().applied();
+    }
+
+    /** @return how many subscriptions of each view were dropped for not keeping up, by view name */
+    public Map<String, Long> subscriptionsDropped() {
+        return engine.views.changes().dropped();
     }
 
     /**
