@@ -33,6 +33,21 @@ public class UnbundledMetricsAutoConfiguration {
         return new ViewMeters(views.runtime(), views.definitions());
     }
 
+    /** @return the meters of every read, set on the runtime as its read listener */
+    @Bean
+    ReadMeters unbundledReadMeters() {
+        return new ReadMeters();
+    }
+
+    /**
+     * @param reads the meters of every read
+     * @return a customizer that has the runtime tell them of each read
+     */
+    @Bean
+    ViewRuntimeCustomizer unbundledReadMetersCustomizer(ReadMeters reads) {
+        return builder -> builder.readListener(reads);
+    }
+
     /**
      * @param views the views
      * @param properties how often new metrics are bound

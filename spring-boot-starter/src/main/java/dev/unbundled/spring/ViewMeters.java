@@ -29,6 +29,10 @@ import java.util.Objects;
  *     start</td></tr>
  * <tr><td>{@code unbundled.view.dead.letters}</td><td>counter</td><td>records sent to the view's dead-letter
  *     topic since start</td></tr>
+ * <tr><td>{@code unbundled.view.updates.applied}</td><td>counter</td><td>updates applied to the view's store since
+ *     start ({@link ViewRuntime#updatesApplied()})</td></tr>
+ * <tr><td>{@code unbundled.view.subscriptions.dropped}</td><td>counter</td><td>change subscriptions dropped for not
+ *     keeping up ({@link ViewRuntime#subscriptionsDropped()})</td></tr>
  * </table>
  *
  * <p>The starter binds it when Micrometer is present; without Spring:
@@ -75,6 +79,12 @@ public final class ViewMeters implements MeterBinder {
             FunctionCounter.builder("unbundled.view.dead.letters", runtime,
                             r -> r.deadLetters().getOrDefault(name, 0L)).tags(tags).baseUnit("records")
                     .description("Records sent to the view's dead-letter topic since start").register(registry);
+            FunctionCounter.builder("unbundled.view.updates.applied", runtime,
+                            r -> r.updatesApplied().getOrDefault(name, 0L)).tags(tags).baseUnit("updates")
+                    .description("Updates applied to the view's store since start").register(registry);
+            FunctionCounter.builder("unbundled.view.subscriptions.dropped", runtime,
+                            r -> r.subscriptionsDropped().getOrDefault(name, 0L)).tags(tags).baseUnit("subscriptions")
+                    .description("Change subscriptions of the view dropped for not keeping up").register(registry);
         }
     }
 

@@ -206,6 +206,22 @@ class UnbundledAutoConfigurationTest {
             assertThat(registry.get("unbundled.view.ready").tag("view", "names").gauge().value()).isEqualTo(1.0);
         });
         assertThat(registry.get("unbundled.view.restore.remaining").tag("view", "names").gauge().value()).isZero();
+        // one update applied to ages ("ada"); the poison record is no update
+        assertThat(registry.get("unbundled.view.updates.applied").tag("view", "ages").functionCounter().count())
+                .isEqualTo(1.0);
+        assertThat(registry.get("unbundled.view.subscriptions.dropped").tag("view", "ages").functionCounter().count())
+                .isZero();
+        // every read is timed by kind and counted by where it was answered
+        double localBefore = registry.find("unbundled.view.reads").tags("view", "ages", "outcome", "LOCAL").counters()
+                .stream().mapToDouble(c -> c.count()).sum();
+        assertThat(agesByType.get("ada")).contains(36);
+        assertThat(agesByType.getAll(java.util.List.of("ada", "bob"))).containsOnlyKeys("ada");
+        assertThat(registry.get("unbundled.view.read").tags("view", "ages", "kind", "GET").timer().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("unbundled.view.read").tags("view", "ages", "kind", "GET_ALL").timer().count())
+                .isGreaterThanOrEqualTo(1);
+        assertThat(registry.get("unbundled.view.reads").tags("view", "ages", "outcome", "LOCAL").counter().count())
+                .isEqualTo(localBefore + 2);
         // Kafka Streams' own metrics: the stream thread has processed the prefilled records and the poison one
         Collection<io.micrometer.core.instrument.FunctionCounter> processed =
                 registry.get("kafka.stream.thread.process.total").functionCounters();
