@@ -350,6 +350,7 @@ public final class ViewCluster implements AutoCloseable {
                 throw new IllegalStateException("No instance of view cluster '" + applicationId
                         + "' runs; restart(instance) one before waiting for the cluster to settle");
             }
+            List<Integer> generations = generations();
             Map<Integer, Map<String, Set<TopicPartition>>> ownership = new TreeMap<>();
             unsettled = settled(running, ownership);
             if (unsettled == null) {
@@ -357,7 +358,7 @@ public final class ViewCluster implements AutoCloseable {
                 if (unsettled == null) {
                     Map<Integer, Map<String, Set<TopicPartition>>> after = new TreeMap<>();
                     unsettled = settled(running, after);
-                    if (unsettled == null && after.equals(ownership) && running.equals(running())) {
+                    if (unsettled == null && after.equals(ownership) && generations.equals(generations())) {
                         return;
                     }
                     if (unsettled == null) {
@@ -803,6 +804,10 @@ public final class ViewCluster implements AutoCloseable {
                     + (instances.size() - 1) + ", not " + instance);
         }
         return instances.get(instance);
+    }
+
+    private List<Integer> generations() {
+        return instances.stream().map(in -> in.generation.get()).toList();
     }
 
     private List<Instance> running() {

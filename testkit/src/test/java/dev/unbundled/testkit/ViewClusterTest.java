@@ -84,8 +84,11 @@ class ViewClusterTest {
             });
 
             await().atMost(PATIENCE).until(() -> sent.get() >= keys || ingest.isDone());
+            long killNanos = System.nanoTime();
             boolean diedMidWork = cluster.kill(1);
             int sentAtKill = sent.get();
+            System.out.printf("Killed instance 1 in %d ms, %d of %d records sent%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNanos), sentAtKill, keys * rounds);
             await().atMost(PATIENCE).until(() -> sent.get() >= sentAtKill + keys || ingest.isDone());
             cluster.restart(1);
             ingest.get(PATIENCE.toSeconds(), TimeUnit.SECONDS);
@@ -99,10 +102,13 @@ class ViewClusterTest {
             assertThat(expected).hasSize(keys - keys / 10);
             assertThat(expectedTitles).hasSize(keys - keys / 10);
 
+            long settleNanos = System.nanoTime();
             cluster.awaitStable();
             cluster.awaitEveryInstanceReads(byId, expected);
             cluster.awaitEveryInstanceReads(evenTitles, expectedTitles);
 
+            System.out.printf("After the ingest, the cluster settled and converged in %d ms%n",
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - settleNanos));
             ReadReport report = cluster.assertEveryInstanceReads(byId, expected);
             assertThat(report.reads()).as("every key and a scan, from each of 3 instances").isEqualTo(3 * (expected.size() + 1));
             assertThat(report.matching()).isEqualTo(report.reads());
