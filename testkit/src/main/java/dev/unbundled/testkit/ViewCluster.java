@@ -249,9 +249,9 @@ public final class ViewCluster implements AutoCloseable {
     }
 
     /**
-     * Kills an instance: its stream threads die on the next record they consume or send, without committing
-     * (under exactly-once their transactions are aborted and their local state is wiped, as after a crash), and
-     * the runtime is then closed. As after a crash, the dead instance does not leave the consumer group: its
+     * Kills an instance: its stream threads die on the next record they consume or send, without committing,
+     * as in a crash (at least once, the records since the last commit are processed again; exactly once, the
+     * open transaction is aborted and the local state wiped and restored), and the runtime is then closed. As after a crash, the dead instance does not leave the consumer group: its
      * partitions move once the group's session timeout has passed, which the cluster shortens to 6 seconds
      * (see {@link Builder#property}). The kill is in-process: the JVM, its threads other than the stream
      * threads, and its query server's port survive until the close, unlike with {@code kill -9}.

@@ -22,12 +22,15 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The multi-instance harness on a real broker: instances that are stopped, killed mid-ingest and restarted
@@ -45,8 +48,9 @@ class ViewClusterTest {
     record Track(String title, int version) {
     }
 
-    @Test
-    void kill_midIngest_everyInstanceConvergesOnTheReferenceAfterTheRestart() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
+    void kill_midIngest_everyInstanceConvergesOnTheReferenceAfterTheRestart(String guarantee) throws Exception {
         Topic<String, Track> tracks = topic();
         ViewDefinition<String, Track> byId = View.from(tracks).materialize("tracks-by-id-" + RUN.get());
         ViewDefinition<String, String> evenTitles = View.from(tracks).filter((id, track) -> track.version() % 2 == 0)
@@ -55,7 +59,8 @@ class ViewClusterTest {
         int rounds = 5;
         Map<String, Track> latest = new HashMap<>();
         AtomicInteger sent = new AtomicInteger();
-        try (ViewCluster cluster = ViewCluster.builder(KAFKA.kafka()).instances(3).view(byId).view(evenTitles).start();
+        try (ViewCluster cluster = ViewCluster.builder(KAFKA.kafka()).instances(3).view(byId).view(evenTitles)
+                .property(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee).start();
              KafkaProducer<String, Track> producer = new KafkaProducer<>(KAFKA.kafka().producerConfig(),
                      new StringSerializer(), tracks.valueSerde().serializer())) {
             cluster.awaitStable();
@@ -87,7 +92,7 @@ class ViewClusterTest {
             long killNanos = System.nanoTime();
             boolean diedMidWork = cluster.kill(1);
             int sentAtKill = sent.get();
-            System.out.printf("Killed instance 1 in %d ms, %d of %d records sent%n",
+            System.out.printf("%s: killed instance 1 in %d ms, %d of %d records sent%n", guarantee,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killNanos), sentAtKill, keys * rounds);
             await().atMost(PATIENCE).until(() -> sent.get() >= sentAtKill + keys || ingest.isDone());
             cluster.restart(1);
@@ -107,7 +112,7 @@ class ViewClusterTest {
             cluster.awaitEveryInstanceReads(byId, expected);
             cluster.awaitEveryInstanceReads(evenTitles, expectedTitles);
 
-            System.out.printf("After the ingest, the cluster settled and converged in %d ms%n",
+            System.out.printf("%s: after the ingest, the cluster settled and converged in %d ms%n", guarantee,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - settleNanos));
             ReadReport report = cluster.assertEveryInstanceReads(byId, expected);
             assertThat(report.reads()).as("every key and a scan, from each of 3 instances").isEqualTo(3 * (expected.size() + 1));

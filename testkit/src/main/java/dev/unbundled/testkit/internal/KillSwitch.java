@@ -13,8 +13,8 @@ import org.apache.kafka.common.TopicPartition;
  * A client interceptor that, once its {@link Trigger} is pulled, makes every record a stream thread
  * consumes or sends throw an {@link Error}. Kafka's clients pass interceptor {@code Exception}s by, but not
  * {@code Error}s; Kafka Streams catches the error at the top of the stream thread, which dies without
- * committing (its tasks are closed dirty and, under exactly-once, their transaction aborted and their local
- * state wiped), as in a crash. Not API: {@code ViewCluster.kill} installs it.
+ * committing (its tasks are closed dirty: at least once, what they processed since the last commit is
+ * processed again; exactly once, their transaction is aborted and their local state wiped), as in a crash. Not API: {@code ViewCluster.kill} installs it.
  *
  * <pre>{@code
  * KillSwitch.Trigger trigger = new KillSwitch.Trigger("instance 1");
