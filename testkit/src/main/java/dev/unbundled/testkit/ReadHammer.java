@@ -5,6 +5,7 @@ import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewNotReadyException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -12,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.UnaryOperator;
+import java.util.stream.IntStream;
 
 /**
  * Reads a view in the background, every key of a reference round and round, through the instances of a
@@ -21,7 +23,8 @@ import java.util.function.UnaryOperator;
  * went down while it ran is not counted.
  *
  * <pre>{@code
- * try (ReadHammer<String, Song> reads = cluster.hammer(SONGS, expected).start()) {
+ * ReadHammer<String, Song> reads = cluster.hammer(SONGS, expected).start();
+ * try (reads) {
  *     reads.awaitMoreReads(500);
  *     cluster.kill(2);
  *     cluster.awaitStable();
@@ -214,7 +217,7 @@ public final class ReadHammer<K, V> implements AutoCloseable {
         public Builder<K, V> through(int... instances) {
             Objects.requireNonNull(instances, "instances");
             if (through != null) {
-                throw new IllegalStateException("through was already set to " + java.util.Arrays.toString(through));
+                throw new IllegalStateException("through was already set to " + Arrays.toString(through));
             }
             if (instances.length == 0) {
                 throw new IllegalArgumentException("Give at least one instance to read through");
@@ -254,7 +257,7 @@ public final class ReadHammer<K, V> implements AutoCloseable {
          */
         public ReadHammer<K, V> start() {
             if (through == null) {
-                through = java.util.stream.IntStream.range(0, cluster.size()).toArray();
+                through = IntStream.range(0, cluster.size()).toArray();
             }
             if (reader == null) {
                 reader = UnaryOperator.identity();

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -31,7 +32,7 @@ final class ReadTally {
      * ({@code stillUp} says false) counts as nothing.
      */
     <K, V> Outcome get(String instance, ReadOnlyView<K, V> view, K key, Map<K, V> expected,
-                       java.util.function.BooleanSupplier stillUp) {
+                       BooleanSupplier stillUp) {
         Optional<V> want = Optional.ofNullable(expected.get(key));
         Optional<V> got;
         try {
@@ -51,7 +52,7 @@ final class ReadTally {
 
     /** Scans the whole view and compares it with the reference. */
     <K, V> Outcome all(String instance, ReadOnlyView<K, V> view, Map<K, V> expected,
-                       java.util.function.BooleanSupplier stillUp) {
+                       BooleanSupplier stillUp) {
         Map<K, V> got = new LinkedHashMap<>();
         try (Stream<Map.Entry<K, V>> rows = view.all()) {
             rows.forEach(row -> got.put(row.getKey(), row.getValue()));

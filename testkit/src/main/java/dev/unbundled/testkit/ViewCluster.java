@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -577,7 +579,7 @@ public final class ViewCluster implements AutoCloseable {
             return;
         }
         String name = "instance " + in.index + " (" + address(in.index) + ")";
-        java.util.function.BooleanSupplier stillUp = () -> in.generation.get() == generation;
+        BooleanSupplier stillUp = () -> in.generation.get() == generation;
         for (K key : reference.keySet()) {
             tally.get(name, view, key, reference, stillUp);
         }
@@ -681,7 +683,7 @@ public final class ViewCluster implements AutoCloseable {
                 if (!status.isReady()) {
                     return "view '" + view.name() + "' at instance " + in.index + " is " + status.state();
                 }
-                owned.put(view.name(), new TreeSet<>(java.util.Comparator.comparing(TopicPartition::toString)));
+                owned.put(view.name(), new TreeSet<>(Comparator.comparing(TopicPartition::toString)));
                 owned.get(view.name()).addAll(status.lag().keySet());
             }
             ownership.put(in.index, owned);

@@ -129,6 +129,7 @@ class ViewClusterTest {
             cluster.awaitStable();
             String address = cluster.address(1);
             Path stateDir = cluster.stateDir(1);
+            ReadHammer<String, Track> reads = cluster.hammer(byId, expected).start();
 
             cluster.stop(1);
 
@@ -152,6 +153,11 @@ class ViewClusterTest {
             assertThat(cluster.view(1, byId).local().approximateCount()).as("instance 1 holds partitions again")
                     .isPositive().isLessThan(expected.size());
             assertThat(cluster.assertEveryInstanceReads(byId, expected).notReady()).isZero();
+            reads.awaitMoreReads(200).close();
+            ReadReport report = reads.report();
+            System.out.println("Reads through both instances while instance 1 stopped and restarted: " + report);
+            report.assertNoWrongAnswers();
+            assertThat(report.matching()).isPositive();
         }
     }
 
