@@ -288,6 +288,25 @@ class ViewClusterTest {
                     .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("instances 0 to 1, not 5");
             assertThatThrownBy(() -> cluster.stop(2)).isInstanceOf(IndexOutOfBoundsException.class)
                     .hasMessageContaining("not 2");
+            assertThatThrownBy(() -> cluster.hammer(byId, expected).through((int[]) null))
+                    .isInstanceOf(NullPointerException.class).hasMessage("instances");
+            assertThatThrownBy(() -> cluster.hammer(byId, expected).reading(null))
+                    .isInstanceOf(NullPointerException.class).hasMessage("reader");
+            ViewCluster.Builder builder = ViewCluster.builder(KAFKA.kafka());
+            assertThatThrownBy(() -> builder.applicationId(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("applicationId");
+            assertThatThrownBy(() -> builder.view(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("definition");
+            assertThatThrownBy(() -> builder.property(null, 1)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("key");
+            assertThatThrownBy(() -> builder.property("num.standby.replicas", null))
+                    .isInstanceOf(NullPointerException.class).hasMessage("value");
+            assertThatThrownBy(() -> builder.stateDir(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("stateDir");
+            assertThatThrownBy(() -> builder.defaultStore(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("store");
+            assertThatThrownBy(() -> builder.transport(null)).isInstanceOf(NullPointerException.class)
+                    .hasMessage("transports");
         }
     }
 
