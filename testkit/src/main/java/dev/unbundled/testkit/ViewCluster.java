@@ -16,29 +16,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
-import org.apache.kafka.streams.TopologyDescription;
 
 /**
  * Several instances of one service's views in one test, on an {@link EmbeddedKafka} broker: each instance
@@ -95,9 +85,8 @@ public final class ViewCluster implements AutoCloseable {
     private final IntFunction<? extends Transport> transports;
     private final Path stateDir;
     private final boolean ownsStateDir;
-    private final List<Instance> instances = new ArrayList<>();
-    private final Map<String, Map<String, Integer>> inputPartitions = new ConcurrentHashMap<>();
-    private Admin admin;
+    private final List<ClusterInstance> instances = new ArrayList<>();
+    private final StableAssignment assignment;
     private boolean closed;
 
     private ViewCluster(Builder builder, Path stateDir, boolean ownsStateDir) {
@@ -110,8 +99,9 @@ public final class ViewCluster implements AutoCloseable {
         this.transports = builder.transports;
         this.stateDir = stateDir;
         this.ownsStateDir = ownsStateDir;
+        this.assignment = new StableAssignment(this.views, kafka);
         for (int i = 0; i < builder.instances; i++) {
-            instances.add(new Instance(i, stateDir.resolve("instance-" + i)));
+            instances.add(new ClusterInstance(i, stateDir.resolve("instance-" + i)));
         }
     }
 
@@ -173,7 +163,7 @@ public final class ViewCluster implements AutoCloseable {
      * @throws IllegalStateException if it is stopped or killed
      */
     public ViewRuntime runtime(int instance) {
-        Instance in = instance(instance);
+        ClusterInstance in = instance(instance);
         ViewRuntime runtime = in.runtime;
         if (runtime == null) {
             throw new IllegalStateException("Instance " + instance + " of view cluster '" + applicationId + "' is "
@@ -271,7 +261,7 @@ public final class ViewCluster implements AutoCloseable {
      * @throws IndexOutOfBoundsException if there is no such instance
      */
     public boolean kill(int instance) {
-        Instance in = instance(instance);
+        ClusterInstance in = instance(instance);
         KillSwitch.Trigger trigger = in.trigger;
         ViewRuntime runtime = in.goDown("killed");
         if (runtime == null) {
@@ -347,19 +337,19 @@ public final class ViewCluster implements AutoCloseable {
         long deadline = System.nanoTime() + timeout.toNanos();
         String unsettled = "";
         while (true) {
-            List<Instance> running = running();
+            List<ClusterInstance> running = running();
             if (running.isEmpty()) {
                 throw new IllegalStateException("No instance of view cluster '" + applicationId
                         + "' runs; restart(instance) one before waiting for the cluster to settle");
             }
             List<Integer> generations = generations();
             Map<Integer, Map<String, Set<TopicPartition>>> ownership = new TreeMap<>();
-            unsettled = settled(running, ownership);
+            unsettled = assignment.settled(running, ownership);
             if (unsettled == null) {
-                unsettled = caughtUp(running, deadline);
+                unsettled = assignment.caughtUp(running, deadline);
                 if (unsettled == null) {
                     Map<Integer, Map<String, Set<TopicPartition>>> after = new TreeMap<>();
-                    unsettled = settled(running, after);
+                    unsettled = assignment.settled(running, after);
                     if (unsettled == null && after.equals(ownership) && generations.equals(generations())) {
                         return;
                     }
@@ -370,7 +360,7 @@ public final class ViewCluster implements AutoCloseable {
             }
             if (System.nanoTime() - deadline >= 0) {
                 throw new AssertionError("View cluster '" + applicationId + "' did not settle within "
-                        + timeout.toMillis() + " ms: " + unsettled + "\n" + describeInstances());
+                        + timeout.toMillis() + " ms: " + unsettled + "\n" + assignment.describe(instances));
             }
             LockSupport.parkNanos(POLL_NANOS);
         }
@@ -509,7 +499,7 @@ public final class ViewCluster implements AutoCloseable {
             closed = true;
         }
         List<Thread> closing = new ArrayList<>();
-        for (Instance in : instances) {
+        for (ClusterInstance in : instances) {
             ViewRuntime runtime = in.goDown("closed");
             if (runtime != null) {
                 Thread thread = new Thread(runtime::close, "view-cluster-close-" + in.index);
@@ -525,9 +515,7 @@ public final class ViewCluster implements AutoCloseable {
                 break;
             }
         }
-        if (admin != null) {
-            admin.close(Duration.ofSeconds(5));
-        }
+        assignment.close();
         if (ownsStateDir) {
             try {
                 Utils.delete(stateDir.toFile());
@@ -540,13 +528,12 @@ public final class ViewCluster implements AutoCloseable {
     @Override
     public String toString() {
         StringBuilder text = new StringBuilder("ViewCluster[" + applicationId);
-        for (Instance in : instances) {
+        for (ClusterInstance in : instances) {
             text.append(", ").append(in.index).append(in.runtime != null ? " running" : " " + in.down);
         }
         return text.append(']').toString();
     }
 
-    // --- package-private, for ReadHammer ------------------------------------------------------------------
 
     /** @return the generation of an instance: it changes whenever the instance goes down or comes up */
     int generation(int instance) {
@@ -556,20 +543,20 @@ public final class ViewCluster implements AutoCloseable {
     ReadReport checkEveryInstance(ViewDefinition<?, ?> definition, Map<?, ?> expected) {
         Objects.requireNonNull(definition, "definition");
         Objects.requireNonNull(expected, "expected");
-        List<Instance> running = running();
+        List<ClusterInstance> running = running();
         if (running.isEmpty()) {
             throw new IllegalStateException("No instance of view cluster '" + applicationId
                     + "' runs; restart(instance) one before checking its reads");
         }
         ReadTally tally = new ReadTally();
-        for (Instance in : running) {
+        for (ClusterInstance in : running) {
             check(tally, in, definition, expected);
         }
         return tally.report();
     }
 
     @SuppressWarnings("unchecked")
-    private <K, V> void check(ReadTally tally, Instance in, ViewDefinition<K, V> definition, Map<?, ?> expected) {
+    private <K, V> void check(ReadTally tally, ClusterInstance in, ViewDefinition<K, V> definition, Map<?, ?> expected) {
         Map<K, V> reference = (Map<K, V>) expected;
         int generation = in.generation.get();
         ReadOnlyView<K, V> view;
@@ -586,11 +573,10 @@ public final class ViewCluster implements AutoCloseable {
         tally.all(name, view, reference, stillUp);
     }
 
-    // --- lifecycle ----------------------------------------------------------------------------------------
 
     private ViewCluster startAll() {
         try {
-            for (Instance in : instances) {
+            for (ClusterInstance in : instances) {
                 start(in);
             }
             return this;
@@ -604,7 +590,7 @@ public final class ViewCluster implements AutoCloseable {
         }
     }
 
-    private void start(Instance in) {
+    private void start(ClusterInstance in) {
         KillSwitch.Trigger trigger = new KillSwitch.Trigger("Instance " + in.index + " of view cluster '"
                 + applicationId + "'");
         ViewRuntime runtime;
@@ -621,7 +607,7 @@ public final class ViewCluster implements AutoCloseable {
         in.comeUp(runtime, trigger);
     }
 
-    private ViewRuntime startRuntime(Instance in, int port, KillSwitch.Trigger trigger) {
+    private ViewRuntime startRuntime(ClusterInstance in, int port, KillSwitch.Trigger trigger) {
         ViewRuntime.Builder builder = ViewRuntime.builder()
                 .applicationId(applicationId)
                 .bootstrapServers(kafka.bootstrapServers())
@@ -663,144 +649,8 @@ public final class ViewCluster implements AutoCloseable {
         return false;
     }
 
-    // --- settling -----------------------------------------------------------------------------------------
 
-    /**
-     * Fills {@code ownership} with the input partitions each instance processes, by view.
-     *
-     * @return what is not settled yet, or null if everything is
-     */
-    private String settled(List<Instance> running, Map<Integer, Map<String, Set<TopicPartition>>> ownership) {
-        for (Instance in : running) {
-            Map<String, Set<TopicPartition>> owned = new TreeMap<>();
-            for (ViewDefinition<?, ?> view : views) {
-                ViewStatus status;
-                try {
-                    status = view(in.index, view).status();
-                } catch (IllegalStateException wentDown) {
-                    return "instance " + in.index + " went down";
-                }
-                if (!status.isReady()) {
-                    return "view '" + view.name() + "' at instance " + in.index + " is " + status.state();
-                }
-                owned.put(view.name(), new TreeSet<>(Comparator.comparing(TopicPartition::toString)));
-                owned.get(view.name()).addAll(status.lag().keySet());
-            }
-            ownership.put(in.index, owned);
-        }
-        for (ViewDefinition<?, ?> view : views) {
-            if (view.isGlobal()) {
-                continue;
-            }
-            Map<TopicPartition, Integer> owners = new HashMap<>();
-            for (Map.Entry<Integer, Map<String, Set<TopicPartition>>> entry : ownership.entrySet()) {
-                for (TopicPartition partition : entry.getValue().get(view.name())) {
-                    Integer other = owners.put(partition, entry.getKey());
-                    if (other != null) {
-                        return partition + " of view '" + view.name() + "' is processed by instances " + other
-                                + " and " + entry.getKey();
-                    }
-                }
-            }
-            for (Map.Entry<String, Integer> topic : inputPartitions(view).entrySet()) {
-                for (int p = 0; p < topic.getValue(); p++) {
-                    if (!owners.containsKey(new TopicPartition(topic.getKey(), p))) {
-                        return topic.getKey() + "-" + p + " of view '" + view.name() + "' is processed by no instance";
-                    }
-                }
-            }
-        }
-        for (Instance in : running) {
-            for (ViewDefinition<?, ?> view : views) {
-                try {
-                    // a routed page asks a holder of every partition, as this instance's routing knows them
-                    view(in.index, view).page(1);
-                } catch (IllegalStateException wentDown) {
-                    return "instance " + in.index + " went down";
-                } catch (RuntimeException e) {
-                    return "instance " + in.index + " cannot read every partition of '" + view.name() + "': " + e;
-                }
-            }
-        }
-        return null;
-    }
-
-    private String caughtUp(List<Instance> running, long deadline) {
-        for (Instance in : running) {
-            for (ViewDefinition<?, ?> view : views) {
-                try {
-                    view(in.index, view).awaitReady(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
-                } catch (ViewNotReadyException | IllegalStateException e) {
-                    return "view '" + view.name() + "' at instance " + in.index + " has not caught up: "
-                            + e.getMessage();
-                }
-            }
-        }
-        return null;
-    }
-
-    /** @return the partition count of each topic the view reads that exists as named (not an internal topic) */
-    private Map<String, Integer> inputPartitions(ViewDefinition<?, ?> view) {
-        Map<String, Integer> known = inputPartitions.get(view.name());
-        if (known != null) {
-            return known;
-        }
-        Set<String> sources = new TreeSet<>();
-        for (TopologyDescription.Subtopology subtopology : view.topology().describe().subtopologies()) {
-            for (TopologyDescription.Node node : subtopology.nodes()) {
-                if (node instanceof TopologyDescription.Source source && source.topicSet() != null) {
-                    sources.addAll(source.topicSet());
-                }
-            }
-        }
-        Map<String, Integer> partitions = new LinkedHashMap<>();
-        try {
-            Set<String> existing = admin().listTopics().names().get(30, TimeUnit.SECONDS);
-            sources.retainAll(existing);
-            for (TopicDescription topic : admin().describeTopics(sources).allTopicNames().get(30, TimeUnit.SECONDS)
-                    .values()) {
-                partitions.put(topic.name(), topic.partitions().size());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while describing the input topics of '" + view.name() + "'", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("Could not describe the input topics " + sources + " of view '"
-                    + view.name() + "' on " + kafka, e);
-        }
-        inputPartitions.put(view.name(), partitions);
-        return partitions;
-    }
-
-    private synchronized Admin admin() {
-        if (admin == null) {
-            admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()));
-        }
-        return admin;
-    }
-
-    private String describeInstances() {
-        StringBuilder text = new StringBuilder();
-        for (Instance in : instances) {
-            text.append("  instance ").append(in.index).append(" (").append(address(in.index)).append("): ");
-            ViewRuntime runtime = in.runtime;
-            if (runtime == null) {
-                text.append(in.down).append('\n');
-                continue;
-            }
-            for (ViewDefinition<?, ?> view : views) {
-                ViewStatus status = runtime.view(view).status();
-                text.append(view.name()).append(' ').append(status.state()).append(" processing ")
-                        .append(status.lag().keySet()).append("; ");
-            }
-            text.append('\n');
-        }
-        return text.toString();
-    }
-
-    // --- instances ----------------------------------------------------------------------------------------
-
-    private Instance instance(int instance) {
+    private ClusterInstance instance(int instance) {
         if (instance < 0 || instance >= instances.size()) {
             throw new IndexOutOfBoundsException("View cluster '" + applicationId + "' has instances 0 to "
                     + (instances.size() - 1) + ", not " + instance);
@@ -812,9 +662,9 @@ public final class ViewCluster implements AutoCloseable {
         return instances.stream().map(in -> in.generation.get()).toList();
     }
 
-    private List<Instance> running() {
-        List<Instance> running = new ArrayList<>();
-        for (Instance in : instances) {
+    private List<ClusterInstance> running() {
+        List<ClusterInstance> running = new ArrayList<>();
+        for (ClusterInstance in : instances) {
             if (in.runtime != null) {
                 running.add(in);
             }
@@ -825,41 +675,6 @@ public final class ViewCluster implements AutoCloseable {
     private synchronized void requireOpen() {
         if (closed) {
             throw new IllegalStateException("View cluster '" + applicationId + "' is closed; build a new one");
-        }
-    }
-
-    /** One instance: its fixed place (state directory, address) and the runtime running there now, if any. */
-    private static final class Instance {
-        final int index;
-        final Path stateDir;
-        final AtomicInteger generation = new AtomicInteger();
-        volatile int port;
-        volatile ViewRuntime runtime;
-        volatile KillSwitch.Trigger trigger;
-        volatile String down = "not started";
-
-        Instance(int index, Path stateDir) {
-            this.index = index;
-            this.stateDir = stateDir;
-        }
-
-        synchronized void comeUp(ViewRuntime started, KillSwitch.Trigger startedTrigger) {
-            generation.incrementAndGet();
-            trigger = startedTrigger;
-            runtime = started;
-        }
-
-        /** @return the runtime to close, or null if the instance was down already */
-        synchronized ViewRuntime goDown(String how) {
-            ViewRuntime current = runtime;
-            if (current == null) {
-                return null;
-            }
-            // before the runtime closes, so that a read failing because of the close can tell
-            generation.incrementAndGet();
-            runtime = null;
-            down = how;
-            return current;
         }
     }
 
