@@ -1,7 +1,10 @@
 package dev.unbundled;
 
+import dev.unbundled.internal.run.RunningView;
 import dev.unbundled.internal.run.StreamsRuntime;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -20,6 +23,18 @@ final class DefaultViewRuntime implements ViewRuntime {
     }
 
     @Override
+    public RuntimeStatus status() {
+        return new RuntimeStatus(runtime.views().stream().map(RunningView::status).toList());
+    }
+
+    @Override
+    public ViewRuntime awaitReady(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        runtime.awaitReady(timeout);
+        return this;
+    }
+
+    @Override
     public Map<MetricName, ? extends Metric> metrics() {
         return runtime.metrics();
     }
@@ -32,6 +47,16 @@ final class DefaultViewRuntime implements ViewRuntime {
     @Override
     public Map<String, Long> deadLetters() {
         return runtime.deadLetters();
+    }
+
+    @Override
+    public Map<String, Long> updatesApplied() {
+        return runtime.updatesApplied();
+    }
+
+    @Override
+    public Map<String, Long> subscriptionsDropped() {
+        return runtime.subscriptionsDropped();
     }
 
     @Override

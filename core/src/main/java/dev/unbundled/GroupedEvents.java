@@ -33,7 +33,7 @@ public final class GroupedEvents<K, V> {
 
     /** @return a view of the number of events in each group */
     public View<K, Long> count() {
-        return aggregate(AggregateKind.COUNT, null, null, Serdes.Long());
+        return aggregation(AggregateKind.COUNT, null, null, Serdes.Long());
     }
 
     /**
@@ -45,7 +45,7 @@ public final class GroupedEvents<K, V> {
      */
     public View<K, V> reduce(BiFunction<? super V, ? super V, ? extends V> reducer) {
         Objects.requireNonNull(reducer, "reducer");
-        return aggregate(AggregateKind.REDUCE, null, reducer, parent.valueSerde());
+        return aggregation(AggregateKind.REDUCE, null, reducer, parent.valueSerde());
     }
 
     /**
@@ -64,10 +64,10 @@ public final class GroupedEvents<K, V> {
         Objects.requireNonNull(initializer, "initializer");
         Objects.requireNonNull(adder, "adder");
         Objects.requireNonNull(aggregateSerde, "aggregateSerde");
-        return aggregate(AggregateKind.AGGREGATE, initializer, adder, aggregateSerde);
+        return aggregation(AggregateKind.AGGREGATE, initializer, adder, aggregateSerde);
     }
 
-    private <VR> View<K, VR> aggregate(AggregateKind kind, Supplier<?> initializer, BiFunction<?, ?, ?> adder,
+    private <VR> View<K, VR> aggregation(AggregateKind kind, Supplier<?> initializer, BiFunction<?, ?, ?> adder,
                                        Serde<?> resultSerde) {
         return new View<>(new Plan.Aggregate(parent, keyOf, keySerde, kind,
                 initializer == null ? null : Erase.supplier(initializer),

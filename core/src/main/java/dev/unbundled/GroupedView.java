@@ -36,7 +36,7 @@ public final class GroupedView<K, V> {
 
     /** @return a view of the number of rows in each group */
     public View<K, Long> count() {
-        return aggregate(AggregateKind.COUNT, null, null, null, Serdes.Long());
+        return aggregation(AggregateKind.COUNT, null, null, null, Serdes.Long());
     }
 
     /**
@@ -51,7 +51,7 @@ public final class GroupedView<K, V> {
                               BiFunction<? super V, ? super V, ? extends V> subtractor) {
         Objects.requireNonNull(adder, "adder");
         Objects.requireNonNull(subtractor, "subtractor");
-        return aggregate(AggregateKind.REDUCE, null, adder, subtractor, parent.valueSerde());
+        return aggregation(AggregateKind.REDUCE, null, adder, subtractor, parent.valueSerde());
     }
 
     /**
@@ -74,10 +74,10 @@ public final class GroupedView<K, V> {
         Objects.requireNonNull(adder, "adder");
         Objects.requireNonNull(subtractor, "subtractor");
         Objects.requireNonNull(aggregateSerde, "aggregateSerde");
-        return aggregate(AggregateKind.AGGREGATE, initializer, adder, subtractor, aggregateSerde);
+        return aggregation(AggregateKind.AGGREGATE, initializer, adder, subtractor, aggregateSerde);
     }
 
-    private <VR> View<K, VR> aggregate(AggregateKind kind, Supplier<?> initializer, BiFunction<?, ?, ?> adder,
+    private <VR> View<K, VR> aggregation(AggregateKind kind, Supplier<?> initializer, BiFunction<?, ?, ?> adder,
                                        BiFunction<?, ?, ?> subtractor, Serde<?> resultSerde) {
         return new View<>(new Plan.Aggregate(parent, keyOf, keySerde, kind,
                 initializer == null ? null : Erase.supplier(initializer),

@@ -2,10 +2,12 @@ package dev.unbundled;
 
 import dev.unbundled.internal.compile.DefinitionImpl;
 import dev.unbundled.internal.run.Advertised;
+import dev.unbundled.internal.run.RuntimeSettings;
 import dev.unbundled.internal.run.StreamsRuntime;
 import dev.unbundled.remote.HttpTransport;
 import dev.unbundled.remote.Transport;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,6 +60,36 @@ public interface ViewRuntime extends AutoCloseable {
     <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition);
 
     /**
+     * The state of every view at once: the runtime-wide answer to "is this service ready?". Never blocks on
+     * the broker longer than each view's {@link ReadOnlyView#status()} does.
+     *
+     * <pre>{@code
+     * boolean ready = runtime.status().isReady();
+     * }</pre>
+     *
+     * @return the status of every view this runtime runs, global views they look up included; after
+     *     {@link #close()}, each is {@link ViewStatus.State#CLOSED}
+     */
+    RuntimeStatus status();
+
+    /**
+     * Waits until every view answers reads and has caught up with its input topics as they were at the
+     * call, as {@link ReadOnlyView#awaitReady(Duration)} does for one view, within one deadline.
+     *
+     * <pre>{@code
+     * runtime.awaitReady(Duration.ofSeconds(60)); // before the service says it is ready
+     * }</pre>
+     *
+     * @param timeout how long to wait at most, for all views together
+     * @return this runtime
+     * @throws NullPointerException if the timeout is null
+     * @throws ViewNotReadyException naming the first view that is not ready in time, its state and what it
+     *     waits for
+     * @throws IllegalStateException if the runtime has been closed
+     */
+    ViewRuntime awaitReady(Duration timeout);
+
+    /**
      * Kafka Streams' metrics of this runtime: its clients, tasks and stores (RocksDB's block-cache usage
      * among them), ready to bind to a metrics library.
      *
@@ -73,6 +105,18 @@ public interface ViewRuntime extends AutoCloseable {
 
     /** @return how many records went to each view's dead-letter topic since start, by view name */
     Map<String, Long> deadLetters();
+
+    /**
+     * @return how many updates each view applied to its store since start (an insert, change or delete of a
+     *     row each), by view name; global views are not counted
+     */
+    Map<String, Long> updatesApplied();
+
+    /**
+     * @return how many change subscriptions of each view were dropped because their listener did not keep up
+     *     (see {@link ReadOnlyView#subscribe(ChangeListener, int)}), by view name
+     */
+    Map<String, Long> subscriptionsDropped();
 
     /**
      * @param definition a view
@@ -102,6 +146,8 @@ public interface ViewRuntime extends AutoCloseable {
         private String advertisedHost;
         private Integer advertisedPort;
         private Transport transport;
+        private Integer missingTopicPartitions;
+        private ReadListener readListener;
 
         Builder() {
         }
@@ -158,6 +204,51 @@ public interface ViewRuntime extends AutoCloseable {
             Objects.requireNonNull(store, "store");
             requireUnset("defaultStore", this.defaultStore);
             this.defaultStore = store;
+            return this;
+        }
+
+        /**
+         * Creates the views' input topics that do not exist yet when the runtime starts, with the given
+         * partition count and the broker's default replication factor. Off by default: in production,
+         * topics are created on purpose, with the partition count the data needs, and a missing one fails the
+         * start (a typo in a topic name then says so instead of reading an empty topic). For development and
+         * demos.
+         *
+         * <pre>{@code
+         * ViewRuntime.builder().applicationId("dev").bootstrapServers("localhost:9092")
+         *         .createMissingTopics(3).view(ORDER_NOTES).start();
+         * }</pre>
+         *
+         * @param partitions the partition count of created topics, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code partitions} is less than 1
+         * @throws IllegalStateException if already set
+         */
+        public Builder createMissingTopics(int partitions) {
+            requireUnset("createMissingTopics", this.missingTopicPartitions);
+            if (partitions < 1) {
+                throw new IllegalArgumentException("createMissingTopics(" + partitions + "): give at least 1 partition");
+            }
+            this.missingTopicPartitions = partitions;
+            return this;
+        }
+
+        /**
+         * Tells a listener of every read the views answer, with its kind, where it was answered and how long
+         * it took: for metrics. Reads are not observed by default, and cost nothing extra then.
+         *
+         * <pre>{@code
+         * ViewRuntime.builder().readListener((view, kind, outcome, nanos) -> timers.record(view, kind, nanos))
+         * }</pre>
+         *
+         * @param listener what hears every read; called on the reading thread, so it must be fast
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder readListener(ReadListener listener) {
+            Objects.requireNonNull(listener, "listener");
+            requireUnset("readListener", this.readListener);
+            this.readListener = listener;
             return this;
         }
 
@@ -251,7 +342,8 @@ public interface ViewRuntime extends AutoCloseable {
          * @return the running runtime; close it
          * @throws IllegalStateException if the application id, the bootstrap servers or every view is missing
          * @throws ViewException if an input topic does not exist (a topic created a moment ago is looked
-         *     for again for up to 5 seconds) or the cluster cannot be reached
+         *     for again for up to 5 seconds) and {@link #createMissingTopics(int)} was not set, or the cluster
+         *     cannot be reached
          */
         public ViewRuntime start() {
             if (applicationId == null) {
@@ -271,9 +363,10 @@ public interface ViewRuntime extends AutoCloseable {
             views.forEach(view -> definitions.add((DefinitionImpl<?, ?>) view));
             Advertised advertised = advertisedHost == null ? null : new Advertised(advertisedHost, advertisedPort,
                     transport != null ? transport : HttpTransport.create());
-            return new DefaultViewRuntime(StreamsRuntime.start(applicationId, bootstrapServers,
+            return new DefaultViewRuntime(StreamsRuntime.start(new RuntimeSettings(applicationId, bootstrapServers,
                     stateDir != null ? stateDir : Path.of(".unbundled-state"),
-                    defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, properties, advertised));
+                    defaultStore != null ? defaultStore : ViewStore.inMemory(), definitions, Map.copyOf(properties),
+                    advertised, missingTopicPartitions != null ? missingTopicPartitions : 0, readListener)));
         }
 
         private static void requireUnset(String setting, Object current) {

@@ -46,6 +46,20 @@ class ViewRuntimeBuilderTest {
     }
 
     @Test
+    void createMissingTopics_setTwice_throwsNamingTheCurrentValue() {
+        ViewRuntime.Builder builder = ViewRuntime.builder().createMissingTopics(3);
+
+        assertThatThrownBy(() -> builder.createMissingTopics(1)).isInstanceOf(IllegalStateException.class)
+                .hasMessage("createMissingTopics was already set to 3");
+    }
+
+    @Test
+    void createMissingTopics_noPartitions_throwsSayingWhatIsLegal() {
+        assertThatThrownBy(() -> ViewRuntime.builder().createMissingTopics(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 partition");
+    }
+
+    @Test
     void start_withoutApplicationId_throwsSayingWhatToCall() {
         assertThatThrownBy(() -> ViewRuntime.builder().bootstrapServers("a:9092").view(VIEW).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("applicationId(");

@@ -78,6 +78,9 @@ final class HttpQueryClient {
         bound(query, "prefix", request.prefix());
         bound(query, "after", request.after());
         query.append("&limit=").append(request.limit()).append("&maxLag=").append(request.maxLag());
+        if (request.maxBytes() != Integer.MAX_VALUE) {
+            query.append("&maxBytes=").append(request.maxBytes());
+        }
         URI uri = uri(instance, request.view(), HttpProtocol.ROWS, query.toString());
 
         Reply reply = send(instance, request.view(), uri);

@@ -2,20 +2,17 @@ package dev.unbundled.remote;
 
 import static dev.unbundled.remote.HttpProtocol.JSON;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.core.Base64Variants;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.sun.net.httpserver.Headers;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import dev.unbundled.remote.RemoteQueryException.Reason;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.URI;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.List;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@link QueryHandler}, and turns its answer or its exception into a JSON reply. Refusals log at DEBUG; only a
  * failure nobody expected (a bug) logs, at WARN with its stack trace.
  */
-final class QueryEndpoint implements HttpHandler {
+final class QueryEndpoint {
     // Named after the public class so that users configure one logger for the whole transport.
     private static final Logger LOG = LoggerFactory.getLogger(HttpTransport.class);
     private static final String BEARER = "Bearer ";
@@ -33,41 +30,34 @@ final class QueryEndpoint implements HttpHandler {
     private final QueryHandler handler;
     private final byte[] tokenDigest;
     private final int maxPageSize;
-    private final Supplier<String> overloaded;
+    private final int maxPageBytes;
 
     /**
      * @param bearerToken the token requests must carry, or null to accept every request
-     * @param overloaded why the server refuses the request being handled now (it has no worker free for it),
-     *        or null to answer it
+     * @param maxPageSize the most rows in one page of a scan
+     * @param maxPageBytes the most bytes of keys and values in one page of a scan, unless its first row alone
+     *        holds more
      */
-    QueryEndpoint(QueryHandler handler, String bearerToken, int maxPageSize, Supplier<String> overloaded) {
+    QueryEndpoint(QueryHandler handler, String bearerToken, int maxPageSize, int maxPageBytes) {
         this.handler = handler;
         this.tokenDigest = bearerToken == null ? null : sha256(bearerToken);
         this.maxPageSize = maxPageSize;
-        this.overloaded = overloaded;
+        this.maxPageBytes = maxPageBytes;
     }
 
-    @Override
-    public void handle(HttpExchange exchange) {
-        String target = exchange.getRequestMethod() + " " + exchange.getRequestURI().getRawPath();
+    /**
+     * Answers one request.
+     *
+     * @param method the HTTP method
+     * @param rawPath the path, still percent-encoded
+     * @param rawQuery the query, still percent-encoded, or null
+     * @param authorization the {@code Authorization} header, or null
+     * @return the reply; never throws
+     */
+    Reply answer(String method, String rawPath, String rawQuery, String authorization) {
+        String target = method + " " + rawPath;
         try {
-            String overload = overloaded.get();
-            if (overload != null) {
-                LOG.debug("Refused {} as {}: {}", target, Reason.NOT_READY, overload);
-                send(exchange, Reply.error(HttpProtocol.status(Reason.NOT_READY), Reason.NOT_READY.name(), overload));
-                return;
-            }
-            send(exchange, answer(exchange, target));
-        } catch (IOException e) {
-            LOG.debug("Could not send the answer to {}; the caller probably hung up: {}", target, e.toString());
-        } finally {
-            exchange.close();
-        }
-    }
-
-    private Reply answer(HttpExchange exchange, String target) {
-        try {
-            return route(exchange);
+            return route(method, rawPath, rawQuery, authorization);
         } catch (RemoteQueryException e) {
             LOG.debug("Refused {} as {}: {}", target, e.reason(), e.getMessage());
             return Reply.error(HttpProtocol.status(e.reason()), e.reason().name(), e.getMessage());
@@ -82,22 +72,21 @@ final class QueryEndpoint implements HttpHandler {
         }
     }
 
-    private Reply route(HttpExchange exchange) {
-        requireAuthorized(exchange.getRequestHeaders().getFirst("Authorization"));
-        if (!"GET".equals(exchange.getRequestMethod())) {
-            return Reply.error(HttpProtocol.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED",
-                    exchange.getRequestMethod() + " is not served; " + PATHS);
+    private Reply route(String method, String rawPath, String rawQuery, String authorization) {
+        requireAuthorized(authorization);
+        if (!"GET".equals(method)) {
+            return Reply.error(HttpProtocol.METHOD_NOT_ALLOWED, "METHOD_NOT_ALLOWED", method + " is not served; "
+                    + PATHS);
         }
-        URI uri = exchange.getRequestURI();
-        String[] segments = uri.getRawPath().split("/", -1);
+        String[] segments = rawPath.split("/", -1);
         if (segments.length < 2 || !segments[0].isEmpty() || !HttpProtocol.VIEWS.equals(segments[1])) {
             return Reply.error(HttpProtocol.NOT_FOUND, "NOT_FOUND", "No such path; " + PATHS);
         }
         if (segments.length == 5 && HttpProtocol.KEYS.equals(segments[3])) {
-            return get(QueryParams.decodePathSegment(segments[2]), segments[4], uri.getRawQuery());
+            return get(QueryParams.decodePathSegment(segments[2]), segments[4], rawQuery);
         }
         if (segments.length == 4 && HttpProtocol.ROWS.equals(segments[3])) {
-            return scan(QueryParams.decodePathSegment(segments[2]), uri.getRawQuery());
+            return scan(QueryParams.decodePathSegment(segments[2]), rawQuery);
         }
         throw new IllegalArgumentException("No such path under /views; " + PATHS);
     }
@@ -135,7 +124,7 @@ final class QueryEndpoint implements HttpHandler {
             body.put("value", HttpProtocol.encode(answer.value()));
         }
         body.put("standby", answer.standby()).put("lag", answer.lag());
-        return new Reply(answer.value() == null ? HttpProtocol.NOT_FOUND : HttpProtocol.OK, body);
+        return Reply.of(answer.value() == null ? HttpProtocol.NOT_FOUND : HttpProtocol.OK, body);
     }
 
     private Reply scan(String view, String rawQuery) {
@@ -147,47 +136,57 @@ final class QueryEndpoint implements HttpHandler {
         byte[] prefix = params.bytes("prefix");
         byte[] after = params.bytes("after");
         int limit = (int) Math.min(params.number("limit", 1, Long.MAX_VALUE, (long) maxPageSize), maxPageSize);
+        int maxBytes = (int) Math.min(params.number("maxBytes", 1, Long.MAX_VALUE, (long) maxPageBytes),
+                maxPageBytes);
         long maxLag = params.number("maxLag", -1, Long.MAX_VALUE, -1L);
 
-        ScanAnswer answer = handler.scan(new ScanRequest(view, partitions, from, to, prefix, after, limit, maxLag));
+        ScanAnswer answer = handler.scan(new ScanRequest(view, partitions, from, to, prefix, after, limit, maxLag,
+                maxBytes));
         if (answer == null) {
             throw new IllegalStateException("QueryHandler.scan returned null for view '" + view + "'");
         }
-        // A handler that returns more than it was asked for still cannot make a page exceed the limit.
-        List<ScanAnswer.Row> rows = answer.rows().size() > limit ? answer.rows().subList(0, limit) : answer.rows();
-        ObjectNode body = JSON.createObjectNode();
-        ArrayNode array = body.putArray("rows");
-        for (ScanAnswer.Row row : rows) {
-            array.addObject().put("key", HttpProtocol.encode(row.key())).put("value", HttpProtocol.encode(row.value()));
+        // A handler that returns more than it was asked for still cannot make a page exceed the limits.
+        List<ScanAnswer.Row> rows = answer.rows();
+        int kept = 0;
+        long bytes = 0;
+        while (kept < rows.size() && kept < limit) {
+            long size = (long) rows.get(kept).key().length + rows.get(kept).value().length;
+            if (kept > 0 && bytes + size > maxBytes) {
+                break;
+            }
+            bytes += size;
+            kept++;
         }
-        body.put("more", answer.more() || rows.size() < answer.rows().size());
-        return new Reply(HttpProtocol.OK, body);
+        return page(rows.subList(0, kept), answer.more() || kept < rows.size(), bytes);
+    }
+
+    /** Writes a page straight from the rows' bytes, without a JSON tree or base64 strings in between. */
+    private static Reply page(List<ScanAnswer.Row> rows, boolean more, long bytes) {
+        Body out = new Body((int) Math.min(Integer.MAX_VALUE - 16, bytes / 3 * 4 + 32L * rows.size() + 64));
+        try (JsonGenerator json = JSON.getFactory().createGenerator(out)) {
+            json.writeStartObject();
+            json.writeArrayFieldStart("rows");
+            for (ScanAnswer.Row row : rows) {
+                json.writeStartObject();
+                json.writeFieldName("key");
+                json.writeBinary(Base64Variants.MODIFIED_FOR_URL, row.key(), 0, row.key().length);
+                json.writeFieldName("value");
+                json.writeBinary(Base64Variants.MODIFIED_FOR_URL, row.value(), 0, row.value().length);
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeBooleanField("more", more);
+            json.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Writing JSON to memory failed", e);
+        }
+        return new Reply(HttpProtocol.OK, out.bytes(), out.size());
     }
 
     private void requireKnown(String view) {
         if (!handler.knows(view)) {
             throw new RemoteQueryException(view, Reason.UNKNOWN_VIEW, "This instance runs no view '" + view
                     + "'; deploy the same views on every instance of the application");
-        }
-    }
-
-    private static void send(HttpExchange exchange, Reply reply) throws IOException {
-        byte[] body = JSON.writeValueAsBytes(reply.body());
-        Headers headers = exchange.getResponseHeaders();
-        headers.set("Content-Type", "application/json");
-        if (reply.status() == HttpProtocol.status(Reason.UNAUTHORIZED)) {
-            headers.set("WWW-Authenticate", "Bearer");
-        }
-        if (reply.status() == HttpProtocol.METHOD_NOT_ALLOWED) {
-            headers.set("Allow", "GET");
-        }
-        // A reply to HEAD has no body, and the JDK server complains when given a length for it.
-        boolean head = "HEAD".equals(exchange.getRequestMethod());
-        exchange.sendResponseHeaders(reply.status(), head ? -1 : body.length);
-        if (!head) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
         }
     }
 
@@ -199,10 +198,36 @@ final class QueryEndpoint implements HttpHandler {
         }
     }
 
-    private record Reply(int status, ObjectNode body) {
+    /**
+     * A reply: its status and the first {@code length} bytes of {@code body}, JSON.
+     *
+     * @param status the HTTP status
+     * @param body holds the JSON body
+     * @param length how many bytes of {@code body} are the reply
+     */
+    record Reply(int status, byte[] body, int length) {
+        static Reply of(int status, ObjectNode body) {
+            try {
+                byte[] bytes = JSON.writeValueAsBytes(body);
+                return new Reply(status, bytes, bytes.length);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Writing JSON to memory failed", e);
+            }
+        }
+
         static Reply error(int status, String reason, String message) {
-            ObjectNode body = JSON.createObjectNode().put("reason", reason).put("message", message);
-            return new Reply(status, body);
+            return of(status, JSON.createObjectNode().put("reason", reason).put("message", message));
+        }
+    }
+
+    /** A buffer whose bytes are handed over without the copy {@link ByteArrayOutputStream#toByteArray} makes. */
+    private static final class Body extends ByteArrayOutputStream {
+        Body(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return buf;
         }
     }
 }

@@ -4,6 +4,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertTimeout;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -62,17 +63,6 @@ class HttpTransportTest {
 
     HttpTransportTest() {
         IntStream.range(0, ROWS).forEach(i -> handler.put(songKey(i), "value-" + i));
-    }
-
-    /**
-     * The JDK reads its server settings once, when the JVM's first HttpServer starts: let that be one of ours,
-     * as in a service, so that the settings HttpTransport defaults (such as the request time limit) hold here.
-     */
-    @BeforeAll
-    static void firstServerOfTheJvm() throws IOException {
-        try (HttpTransport first = HttpTransport.create()) {
-            first.serve(loopback(), new SortedHandler(VIEW));
-        }
     }
 
     @AfterEach
@@ -591,20 +581,180 @@ class HttpTransportTest {
     }
 
     @Test
-    void serve_clientSendingHalfARequest_holdsTheOnlyThreadNoLongerThanTheRequestTimeLimit() throws Exception {
-        String instance = serve(HttpTransport.builder().threads(1).build(), handler);
-        HttpTransport client = client(HttpTransport.builder().requestTimeout(Duration.ofSeconds(30)));
+    void serve_clientSendingHalfARequest_isClosedAfterMaxRequestTimeWithoutHoldingTheOnlyQueryThread()
+            throws Exception {
+        String instance = serve(HttpTransport.builder().threads(1).maxRequestTime(Duration.ofMillis(500)).build(),
+                handler);
+        HttpTransport client = client();
         try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), Integer.parseInt(instance.split(":")[1]))) {
+            slow.setSoTimeout(10_000);
             slow.getOutputStream().write(bytes("GET /views/songs/keys/AA?partition=0 HTTP/1.1\r\nHost: x"));
             slow.getOutputStream().flush();
 
-            KeyAnswer answer = assertTimeout(Duration.ofSeconds(25),
+            KeyAnswer answer = assertTimeout(Duration.ofSeconds(1),
                     () -> client.get(instance, new KeyRequest(VIEW, bytes("song-0004"), 0, -1)));
+            long started = System.nanoTime();
+            int read = slow.getInputStream().read();
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
 
             assertThat(answer.value()).asString(UTF_8).isEqualTo("value-4");
-            assertThat(System.getProperty(HttpQueryServer.MAX_REQUEST_TIME))
-                    .isEqualTo(Long.toString(HttpQueryServer.DEFAULT_MAX_REQUEST_SECONDS));
+            assertThat(read).as("the server closed the connection without answering").isEqualTo(-1);
+            assertThat(waitedMillis).isLessThan(5_000);
         }
+    }
+
+    @Test
+    void serve_clientPipeliningRequestsAndNeverReading_isClosedAfterMaxReplyTime() throws Exception {
+        HttpTransport transport = HttpTransport.builder().maxReplyTime(Duration.ofMillis(500)).build();
+        String instance = serve(transport, handler);
+        try (Socket greedy = new Socket()) {
+            greedy.setReceiveBufferSize(4 * 1024);
+            greedy.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                    Integer.parseInt(instance.split(":")[1])));
+            byte[] requests = bytes("GET /x HTTP/1.1\r\nHost: a\r\n\r\n".repeat(1_000));
+            CompletableFuture<Long> sending = CompletableFuture.supplyAsync(() -> {
+                long sent = 0;
+                try {
+                    // At most 64 MB; the server closes the connection long before.
+                    while (sent < 64L * 1024 * 1024) {
+                        greedy.getOutputStream().write(requests);
+                        sent += requests.length;
+                    }
+                } catch (IOException closedByTheServer) {
+                    return sent;
+                }
+                return sent;
+            });
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> transport.server().openConnections() == 0
+                    && sending.isDone());
+
+            assertThat(sending.get()).as("bytes of requests sent before the server closed the connection")
+                    .isPositive().isLessThan(64L * 1024 * 1024);
+        }
+    }
+
+    @Test
+    void serve_largeRepliesWaitingForAClientThatDoesNotRead_refuseOtherLargeRepliesBeyondTheBudget() throws Exception {
+        byte[] big = new byte[70_000];
+        IntStream.range(0, 10).forEach(i -> handler.putBytes("big-" + i, big));
+        HttpQueryServer server = HttpQueryServer.start(loopback(), new QueryEndpoint(handler, null, 1000, 1 << 20),
+                null, new HttpQueryServer.Limits(16, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                        Duration.ofSeconds(30), 100_000), 4, 100);
+        resources.add(server::close);
+        String instance = "127.0.0.1:" + server.port();
+        ScanRequest onePage = new ScanRequest(VIEW, List.of(0), bytes("big-"), null, null, null, 1, -1);
+        Socket greedy = new Socket();
+        resources.add(greedy);
+        greedy.setReceiveBufferSize(4 * 1024);
+        greedy.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        byte[] requests = bytes(("GET /views/songs/rows?partitions=0&from=" + base64("big-") + "&limit=1 HTTP/1.1\r\n"
+                + "Host: a\r\n\r\n").repeat(1_000));
+        CompletableFuture.runAsync(() -> {
+            try {
+                greedy.getOutputStream().write(requests);
+            } catch (IOException closed) {
+                // the test closed it
+            }
+        });
+        await().atMost(Duration.ofSeconds(20)).until(() -> server.replyBytesHeld() > HttpQueryServer.SMALL_REPLY);
+        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(20))
+                .until(() -> server.replyBytesHeld() > HttpQueryServer.SMALL_REPLY);
+
+        RemoteQueryException refused = catchRemote(() -> client().scan(instance, onePage));
+        KeyAnswer small = client().get(instance, new KeyRequest(VIEW, bytes("song-0001"), 0, -1));
+        greedy.close();
+
+        assertThat(refused.reason()).isEqualTo(Reason.NOT_READY);
+        assertThat(refused.getMessage()).contains("overloaded").contains("bytes of replies wait");
+        assertThat(small.value()).asString(UTF_8).isEqualTo("value-1");
+        await().atMost(Duration.ofSeconds(10)).until(() -> server.replyBytesHeld() == 0);
+        assertThat(client().scan(instance, onePage).rows()).hasSize(1);
+    }
+
+    @Test
+    void serve_asManyConnectionsAsTheLimitWaitingOnSlowClients_aNewClientIsStillAnswered() throws Exception {
+        HttpTransport transport = HttpTransport.builder().maxConnections(2).build();
+        String instance = serve(transport, handler);
+        int port = Integer.parseInt(instance.split(":")[1]);
+        try (Socket oldest = new Socket(InetAddress.getLoopbackAddress(), port);
+             Socket newer = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            oldest.setSoTimeout(10_000);
+            oldest.getOutputStream().write(bytes("GET /views/songs/keys/AA?partition=0 HTTP/1.1\r\n"));
+            newer.getOutputStream().write(bytes("GET /views/songs/keys/AA?partition=0 HTTP/1.1\r\n"));
+            await().atMost(Duration.ofSeconds(10)).until(() -> transport.server().openConnections() == 2);
+
+            KeyAnswer answer = assertTimeout(Duration.ofSeconds(5),
+                    () -> client().get(instance, new KeyRequest(VIEW, bytes("song-0004"), 0, -1)));
+
+            assertThat(answer.value()).asString(UTF_8).isEqualTo("value-4");
+            assertThat(oldest.getInputStream().read()).as("the longest-waiting connection was closed").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void rawScan_rowsOverMaxPageBytes_pageStopsBeforeTheRowThatWouldExceedIt() throws Exception {
+        // each row: a 9-byte key and a 7-byte value
+        String instance = serve(HttpTransport.builder().maxPageBytes(100).build(), handler);
+
+        HttpResponse<String> page = raw("GET", instance, "/views/songs/rows?partitions=0");
+        HttpResponse<String> asked = raw("GET", instance, "/views/songs/rows?partitions=0&maxBytes=50");
+        HttpResponse<String> above = raw("GET", instance, "/views/songs/rows?partitions=0&maxBytes=5000");
+
+        assertThat(json(page).get("rows")).hasSize(6);
+        assertThat(json(page).get("more").booleanValue()).isTrue();
+        assertThat(json(asked).get("rows")).hasSize(3);
+        assertThat(json(above).get("rows")).as("cut to maxPageBytes").hasSize(6);
+        assertThat(handler.lastScan.maxBytes()).as("the handler is asked for no more").isEqualTo(100);
+    }
+
+    @Test
+    void scan_rowLargerThanMaxPageBytes_comesAloneInItsPage() {
+        handler.putBytes("song-0000", new byte[5_000]);
+        String instance = serve(HttpTransport.builder().maxPageBytes(1_000).build(), handler);
+
+        ScanAnswer first = client().scan(instance, scanAll(10, null));
+        ScanAnswer second = client().scan(instance, scanAll(10, first.rows().get(0).key()));
+
+        assertThat(keys(first)).containsExactly("song-0000");
+        assertThat(first.rows().get(0).value()).hasSize(5_000);
+        assertThat(first.more()).isTrue();
+        assertThat(keys(second)).hasSize(10).startsWith("song-0001");
+    }
+
+    @Test
+    void serve_bindAddress_listensThereWhateverAddressTheRuntimePasses() throws Exception {
+        HttpTransport transport = HttpTransport.builder().bindAddress("127.0.0.1").build();
+        resources.add(transport);
+
+        // the runtime passes the wildcard address today
+        int port = transport.serve(new InetSocketAddress(0), handler);
+
+        assertThat(transport.server().address().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> new Socket("127.0.0.2", port).close()).as("another address of this machine")
+                .isInstanceOf(IOException.class);
+        assertThat(client().get("127.0.0.1:" + port, new KeyRequest(VIEW, bytes("song-0001"), 0, -1)).value())
+                .asString(UTF_8).isEqualTo("value-1");
+    }
+
+    @Test
+    void serve_addressGiven_listensOnItOnly() throws Exception {
+        HttpTransport transport = HttpTransport.create();
+        resources.add(transport);
+
+        int port = transport.serve(new InetSocketAddress("127.0.0.1", 0), handler);
+
+        assertThat(transport.server().address().getAddress().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThatThrownBy(() -> new Socket("127.0.0.2", port).close()).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void serve_bindAddressThatDoesNotResolve_throwsIOExceptionSayingWhatToDo() {
+        HttpTransport transport = HttpTransport.builder().bindAddress("no-such-host.invalid").build();
+        resources.add(transport);
+
+        assertThatThrownBy(() -> transport.serve(new InetSocketAddress(0), handler)).isInstanceOf(IOException.class)
+                .hasMessageContaining("no-such-host.invalid").hasMessageContaining("bindAddress");
     }
 
     @ParameterizedTest
@@ -633,7 +783,7 @@ class HttpTransportTest {
 
         client().get(instance, new KeyRequest(VIEW, bytes("k"), 0, -1));
 
-        assertThat(handler.lastThread.getName()).matches("unbundled-query-[12]");
+        assertThat(handler.lastThread.getName()).matches("unbundled-query-\\d+");
         assertThat(handler.lastThread.isDaemon()).isTrue();
     }
 
@@ -699,6 +849,12 @@ class HttpTransportTest {
                 .hasMessage("sslContext");
         assertThatThrownBy(() -> builder.requestTimeout(null)).isInstanceOf(NullPointerException.class)
                 .hasMessage("timeout");
+        assertThatThrownBy(() -> builder.maxRequestTime(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("time");
+        assertThatThrownBy(() -> builder.maxReplyTime(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("time");
+        assertThatThrownBy(() -> builder.bindAddress(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("host");
     }
 
     @Test
@@ -711,6 +867,8 @@ class HttpTransportTest {
                 .isInstanceOf(NullPointerException.class).hasMessage("view");
         assertThatThrownBy(() -> new ScanRequest(VIEW, null, null, null, null, null, 1, -1))
                 .isInstanceOf(NullPointerException.class);
+        assertThatThrownBy(() -> new ScanRequest(VIEW, List.of(0), null, null, null, null, 1, -1, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxBytes");
         assertThatThrownBy(() -> new ScanAnswer(null, false)).isInstanceOf(NullPointerException.class);
         assertThatThrownBy(() -> new ScanAnswer.Row(null, key)).isInstanceOf(NullPointerException.class).hasMessage("key");
         assertThatThrownBy(() -> new ScanAnswer.Row(key, null)).isInstanceOf(NullPointerException.class).hasMessage("value");
@@ -720,7 +878,8 @@ class HttpTransportTest {
     void builder_settingTwice_throwsSayingSo_withoutRepeatingTheToken() throws Exception {
         HttpTransport.Builder builder = HttpTransport.builder().bearerToken(TOKEN).threads(2)
                 .requestTimeout(Duration.ofSeconds(1)).maxPageSize(10).maxQueuedRequests(5)
-                .sslContext(SSLContext.getDefault());
+                .sslContext(SSLContext.getDefault()).maxPageBytes(100).maxConnections(7)
+                .maxRequestTime(Duration.ofSeconds(3)).maxReplyTime(Duration.ofSeconds(4)).bindAddress("127.0.0.1");
 
         assertThatThrownBy(() -> builder.bearerToken("other")).isInstanceOf(IllegalStateException.class)
                 .hasMessage("bearerToken was already set");
@@ -729,6 +888,13 @@ class HttpTransportTest {
                 .hasMessage("requestTimeout was already set to PT1S");
         assertThatThrownBy(() -> builder.maxPageSize(20)).hasMessage("maxPageSize was already set to 10");
         assertThatThrownBy(() -> builder.maxQueuedRequests(20)).hasMessage("maxQueuedRequests was already set to 5");
+        assertThatThrownBy(() -> builder.maxPageBytes(20)).hasMessage("maxPageBytes was already set to 100");
+        assertThatThrownBy(() -> builder.maxConnections(20)).hasMessage("maxConnections was already set to 7");
+        assertThatThrownBy(() -> builder.maxRequestTime(Duration.ofSeconds(1)))
+                .hasMessage("maxRequestTime was already set to PT3S");
+        assertThatThrownBy(() -> builder.maxReplyTime(Duration.ofSeconds(1)))
+                .hasMessage("maxReplyTime was already set to PT4S");
+        assertThatThrownBy(() -> builder.bindAddress("0.0.0.0")).hasMessage("bindAddress was already set to 127.0.0.1");
         assertThatThrownBy(() -> builder.sslContext(SSLContext.getDefault())).isInstanceOf(IllegalStateException.class)
                 .hasMessageStartingWith("sslContext was already set");
     }
@@ -745,6 +911,18 @@ class HttpTransportTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Duration.ofSeconds");
         assertThatThrownBy(() -> HttpTransport.builder().requestTimeout(Duration.ofSeconds(-1)))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HttpTransport.builder().maxPageBytes(0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("from 1 to 33554432");
+        assertThatThrownBy(() -> HttpTransport.builder().maxPageBytes(32 * 1024 * 1024 + 1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("64 MiB");
+        assertThatThrownBy(() -> HttpTransport.builder().maxConnections(0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1, was 0");
+        assertThatThrownBy(() -> HttpTransport.builder().maxRequestTime(Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxRequestTime must be positive");
+        assertThatThrownBy(() -> HttpTransport.builder().maxReplyTime(Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxReplyTime must be positive");
+        assertThatThrownBy(() -> HttpTransport.builder().bindAddress(" "))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0.0.0.0");
         assertThatThrownBy(() -> HttpTransport.builder().bearerToken("")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("random secret");
         assertThatThrownBy(() -> HttpTransport.builder().bearerToken("two words"))
@@ -982,7 +1160,11 @@ class HttpTransportTest {
         }
 
         void put(String key, String value) {
-            rows.put(Bytes.wrap(bytes(key)), bytes(value));
+            putBytes(key, bytes(value));
+        }
+
+        void putBytes(String key, byte[] value) {
+            rows.put(Bytes.wrap(bytes(key)), value);
         }
 
         @Override

@@ -37,6 +37,15 @@ import org.apache.kafka.common.utils.Utils;
  * directory, so several brokers can run side by side and nothing survives {@link #close()}. All
  * methods are safe to call from any thread.
  *
+ * <p>{@link #stop()} takes the broker down as a failed or restarted broker would be, keeping its data and
+ * its address; {@link #restart()} brings it back with the same topics, records and committed offsets at the
+ * same {@link #bootstrapServers()}, so clients created before the stop reconnect on their own:
+ *
+ * <pre>{@code
+ * kafka.stop();     // clients now fail to reach the broker
+ * kafka.restart();  // same data, same address: the clients carry on
+ * }</pre>
+ *
  * <pre>{@code
  * try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
  *     kafka.createTopic("orders", 3);
@@ -61,18 +70,28 @@ public final class EmbeddedKafka implements AutoCloseable {
             "listeners", "advertised.listeners", "listener.security.protocol.map", "controller.listener.names",
             "inter.broker.listener.name", "log.dir", "log.dirs", "metadata.log.dir");
 
-    private final KRaftNode node;
+    private final Map<String, String> overrides;
     private final Admin admin;
     private final Path dataDirectory;
     private final String bootstrapServers;
+    private final int brokerPort;
+    private final int controllerPort;
     private final Thread shutdownHook;
+    /** The running servers; null while stopped. */
+    private KRaftNode node;
+    /** Holds the ports while stopped; null while running. */
+    private PortReservation reservation;
     private boolean closed;
 
-    private EmbeddedKafka(KRaftNode node, Admin admin, Path dataDirectory, String bootstrapServers) {
+    private EmbeddedKafka(KRaftNode node, Map<String, String> overrides, Admin admin, Path dataDirectory,
+                          String bootstrapServers) {
         this.node = node;
+        this.overrides = Map.copyOf(overrides);
         this.admin = admin;
         this.dataDirectory = dataDirectory;
         this.bootstrapServers = bootstrapServers;
+        this.brokerPort = node.brokerPort();
+        this.controllerPort = node.controllerPort();
         // A demo stopped with Ctrl+C may never reach close(); without the hook its data directory
         // would be left behind in the temp folder.
         this.shutdownHook = new Thread(() -> closeAtExit(OWNER_CLOSE_GRACE), "embedded-kafka-shutdown-" + bootstrapServers);
@@ -153,7 +172,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws NullPointerException     if {@code name} is null
      * @throws IllegalArgumentException if {@code partitions} is less than 1
      * @throws IllegalStateException    if the topic exists with another number of partitions, the broker
-     *                                  rejects the request or this broker is closed
+     *                                  rejects the request or this broker is stopped or closed
      */
     public void createTopic(String name, int partitions) {
         createTopics(partitions, name);
@@ -173,7 +192,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @throws NullPointerException     if {@code names} or one of them is null
      * @throws IllegalArgumentException if {@code partitions} is less than 1
      * @throws IllegalStateException    if a topic exists with another number of partitions, the broker
-     *                                  rejects the request or this broker is closed
+     *                                  rejects the request or this broker is stopped or closed
      */
     public void createTopics(int partitions, String... names) {
         if (partitions < 1) {
@@ -187,7 +206,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         if (topics.isEmpty()) {
             return;
         }
-        ensureOpen();
+        ensureRunning();
         // Replication factor 1: there is only one broker to hold a replica.
         List<NewTopic> newTopics = topics.stream()
                 .map(name -> new NewTopic(name, partitions, (short) 1))
@@ -292,8 +311,130 @@ public final class EmbeddedKafka implements AutoCloseable {
     }
 
     /**
-     * Stops the broker, waits until it has shut down and deletes its data directory. Calling it again
-     * does nothing.
+     * Stops the broker and waits until it has shut down, keeping its data directory and its ports: clients
+     * fail to reach it (connections are refused) until {@link #restart()}. Producers and consumers
+     * created before need not be replaced; they reconnect once it is back. Stopping a stopped broker does
+     * nothing.
+     *
+     * <pre>{@code
+     * kafka.stop();
+     * // ... check that the application copes without Kafka ...
+     * kafka.restart();
+     * }</pre>
+     *
+     * @throws IllegalStateException if this broker is closed, or failed while shutting down (it is
+     *                               stopped anyway, and {@link #restart()} may be tried)
+     */
+    public synchronized void stop() {
+        ensureOpen();
+        if (node == null) {
+            return;
+        }
+        KRaftNode stopping = node;
+        node = null;
+        RuntimeException shutdownFailure = shutdown(stopping);
+        reservation = PortReservation.hold(KRaftNode.LOOPBACK, brokerPort, controllerPort);
+        if (shutdownFailure != null) {
+            throw new IllegalStateException(this + " did not shut down cleanly", shutdownFailure);
+        }
+    }
+
+    /**
+     * Starts the broker again on the same data directory and at the same {@link #bootstrapServers()}, and
+     * blocks until it answers client requests. A stopped broker is started; a running one is stopped
+     * first, as a rolling restart would. Topics, records, committed offsets and transactions are as the
+     * broker left them.
+     *
+     * <pre>{@code
+     * kafka.stop();
+     * kafka.restart();
+     * consumer.poll(Duration.ofSeconds(1)); // the same consumer reads on
+     * }</pre>
+     *
+     * @throws IllegalStateException if this broker is closed, if its port was taken by another process
+     *                               while it was stopped, or if it fails to start or does not answer
+     *                               within 30 seconds (it is then stopped, and may be restarted again)
+     */
+    public synchronized void restart() {
+        ensureOpen();
+        if (node != null) {
+            stop();
+        }
+        long deadline = System.nanoTime() + START_DEADLINE.toNanos();
+        KRaftNode starting = null;
+        try {
+            starting = recreate(deadline);
+            starting.startup();
+            awaitClusterAnswers(admin, deadline, bootstrapServers);
+        } catch (RuntimeException e) {
+            if (starting != null) {
+                RuntimeException stopFailure = shutdown(starting);
+                if (stopFailure != null) {
+                    e.addSuppressed(stopFailure);
+                }
+            }
+            if (reservation == null) {
+                reservation = PortReservation.hold(KRaftNode.LOOPBACK, brokerPort, controllerPort);
+            }
+            throw new IllegalStateException("Embedded Kafka broker at " + bootstrapServers + " failed to restart: "
+                    + e.getMessage(), e);
+        }
+        node = starting;
+    }
+
+    /**
+     * Says whether the broker is up: started, or restarted, and neither stopped nor closed since.
+     *
+     * <pre>{@code
+     * if (!kafka.isRunning()) {
+     *     kafka.restart();
+     * }
+     * }</pre>
+     *
+     * @return true while the broker runs
+     */
+    public synchronized boolean isRunning() {
+        return node != null && !closed;
+    }
+
+    /**
+     * Builds the servers over the existing directory at the old ports. The placeholders holding the ports
+     * stay bound while the listeners bind (Linux allows it), so no other process can slip in between;
+     * where the system refuses that, they are released and the bind retried until the deadline.
+     */
+    private KRaftNode recreate(long deadline) {
+        while (true) {
+            try {
+                KRaftNode recreated = KRaftNode.recreate(dataDirectory, overrides,
+                        Duration.ofNanos(remainingNanos(deadline)), brokerPort, controllerPort);
+                releaseReservation();
+                return recreated;
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof java.net.BindException)) {
+                    throw e;
+                }
+                if (reservation != null) {
+                    releaseReservation();
+                } else if (remainingNanos(deadline) == 0) {
+                    throw new IllegalStateException("Port " + brokerPort + " or " + controllerPort
+                            + " was taken while the broker was stopped", e);
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+                }
+            }
+        }
+    }
+
+    private void releaseReservation() {
+        if (reservation != null) {
+            reservation.close();
+            reservation = null;
+        }
+    }
+
+    /**
+     * Stops the broker if it runs, waits until it has shut down and deletes its data directory. Calling it
+     * again does nothing.
      *
      * <pre>{@code
      * kafka.close();
@@ -315,7 +456,9 @@ public final class EmbeddedKafka implements AutoCloseable {
             // close() is being called by the shutdown hook, or while the JVM exits anyway.
         }
         admin.close(Duration.ZERO);
-        RuntimeException shutdownFailure = shutdown(node);
+        RuntimeException shutdownFailure = node == null ? null : shutdown(node);
+        node = null;
+        releaseReservation();
         try {
             deleteRecursively(dataDirectory);
         } catch (UncheckedIOException e) {
@@ -363,7 +506,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     @Override
     public synchronized String toString() {
-        return "EmbeddedKafka[" + bootstrapServers + (closed ? ", closed]" : "]");
+        return "EmbeddedKafka[" + bootstrapServers + (closed ? ", closed]" : node == null ? ", stopped]" : "]");
     }
 
     /** The broker's data directory; only tests look at it. */
@@ -374,6 +517,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private synchronized void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("EmbeddedKafka at " + bootstrapServers + " is closed");
+        }
+    }
+
+    private synchronized void ensureRunning() {
+        ensureOpen();
+        if (node == null) {
+            throw new IllegalStateException("EmbeddedKafka at " + bootstrapServers + " is stopped; call restart()");
         }
     }
 
@@ -419,7 +569,7 @@ public final class EmbeddedKafka implements AutoCloseable {
             }
             admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
             awaitClusterAnswers(admin, deadline, bootstrapServers);
-            return new EmbeddedKafka(node, admin, dataDirectory, bootstrapServers);
+            return new EmbeddedKafka(node, overrides, admin, dataDirectory, bootstrapServers);
         } catch (Throwable e) {
             if (admin != null) {
                 admin.close(Duration.ZERO);

@@ -6,6 +6,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
@@ -14,7 +15,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * JUnit 5 extension that runs one {@link EmbeddedKafka} broker per test class: started before the
  * first test of the class, closed after the last one. Test-class constructors, lifecycle methods and
  * test methods receive it by declaring a parameter of type {@link EmbeddedKafka}. {@code @Nested}
- * classes share the broker of their enclosing class.
+ * classes share the broker of their enclosing class. A test may {@linkplain EmbeddedKafka#stop() stop} the
+ * broker; if it leaves it stopped (say, it failed before restarting it), the broker is
+ * {@linkplain EmbeddedKafka#restart() restarted} before the next test, so one test's failure does not
+ * spread to the rest of the class.
  *
  * <pre>{@code
  * @ExtendWith(EmbeddedKafkaExtension.class)
@@ -41,7 +45,8 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * }
  * }</pre>
  */
-public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+public final class EmbeddedKafkaExtension
+        implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback, ParameterResolver {
 
     private static final ExtensionContext.Namespace NAMESPACE =
             ExtensionContext.Namespace.create(EmbeddedKafkaExtension.class);
@@ -110,6 +115,23 @@ public final class EmbeddedKafkaExtension implements BeforeAllCallback, AfterAll
     @Override
     public void beforeAll(ExtensionContext context) {
         broker(context);
+    }
+
+    /**
+     * Restarts the class's broker if an earlier test left it stopped.
+     *
+     * <pre>{@code
+     * // called by JUnit
+     * }</pre>
+     *
+     * @param context the test method context
+     */
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        EmbeddedKafka kafka = broker(context);
+        if (!kafka.isRunning()) {
+            kafka.restart();
+        }
     }
 
     /**

@@ -24,11 +24,15 @@ import kafka.server.SharedServer;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.utils.Time;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
 import org.apache.kafka.metadata.properties.MetaPropertiesEnsemble;
 import org.apache.kafka.metadata.storage.Formatter;
 import org.apache.kafka.server.ServerSocketFactory;
 import org.apache.kafka.server.common.MetadataVersion;
 import org.apache.kafka.server.fault.LoggingFaultHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * One combined broker and controller, assembled from Kafka's server classes the way
@@ -47,20 +51,23 @@ final class KRaftNode {
     private static final String BROKER_LISTENER = "PLAINTEXT";
     private static final String CONTROLLER_LISTENER = "CONTROLLER";
     private static final int NODE_ID = 1;
+    private static final Logger LOG = LoggerFactory.getLogger(KRaftNode.class);
 
     private final Map<String, ServerSocketChannel> preboundSockets;
     private final Metrics metrics;
     private final ControllerServer controller;
     private final BrokerServer broker;
     private final int brokerPort;
+    private final int controllerPort;
 
     private KRaftNode(Map<String, ServerSocketChannel> preboundSockets, Metrics metrics,
-                      ControllerServer controller, BrokerServer broker, int brokerPort) {
+                      ControllerServer controller, BrokerServer broker, int brokerPort, int controllerPort) {
         this.preboundSockets = preboundSockets;
         this.metrics = metrics;
         this.controller = controller;
         this.broker = broker;
         this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
     }
 
     /**
@@ -70,21 +77,50 @@ final class KRaftNode {
      * @param startupTimeout how long {@link #startup()} may wait for the broker to join the cluster
      */
     static KRaftNode create(Path dataDirectory, Map<String, String> overrides, Duration startupTimeout) {
+        return create(dataDirectory, overrides, startupTimeout, 0, 0, true);
+    }
+
+    /**
+     * Binds the given listener ports and builds the servers over a directory that an earlier node formatted
+     * and shut down, without starting them: the broker comes back with its topics, records and committed
+     * offsets, at the same address.
+     *
+     * @param startupTimeout how long {@link #startup()} may wait for the broker to join the cluster
+     * @throws UncheckedIOException with a {@link java.net.BindException} as its cause if a port is taken
+     */
+    static KRaftNode recreate(Path dataDirectory, Map<String, String> overrides, Duration startupTimeout,
+                              int brokerPort, int controllerPort) {
+        return create(dataDirectory, overrides, startupTimeout, brokerPort, controllerPort, false);
+    }
+
+    private static KRaftNode create(Path dataDirectory, Map<String, String> overrides, Duration startupTimeout,
+                                    int requestedBrokerPort, int requestedControllerPort, boolean format) {
         Map<String, ServerSocketChannel> sockets = new LinkedHashMap<>();
         Metrics metrics = null;
         boolean created = false;
         try {
-            sockets.put(BROKER_LISTENER, bindLoopback(BROKER_LISTENER));
-            sockets.put(CONTROLLER_LISTENER, bindLoopback(CONTROLLER_LISTENER));
+            sockets.put(BROKER_LISTENER, bindLoopback(BROKER_LISTENER, requestedBrokerPort));
+            sockets.put(CONTROLLER_LISTENER, bindLoopback(CONTROLLER_LISTENER, requestedControllerPort));
             int brokerPort = sockets.get(BROKER_LISTENER).socket().getLocalPort();
             int controllerPort = sockets.get(CONTROLLER_LISTENER).socket().getLocalPort();
 
             KafkaConfig config = config(brokerPort, controllerPort, dataDirectory, overrides, startupTimeout);
-            Formatter formatter = format(dataDirectory);
-            MetaPropertiesEnsemble metaProperties = new MetaPropertiesEnsemble.Loader()
-                    .addLogDirs(List.of(dataDirectory.toString()))
-                    .addMetadataLogDir(dataDirectory.toString())
-                    .load();
+            BootstrapMetadata bootstrapMetadata;
+            MetaPropertiesEnsemble metaProperties;
+            if (format) {
+                bootstrapMetadata = format(dataDirectory).bootstrapMetadata();
+                metaProperties = new MetaPropertiesEnsemble.Loader()
+                        .addLogDirs(List.of(dataDirectory.toString()))
+                        .addMetadataLogDir(dataDirectory.toString())
+                        .load();
+            } else {
+                // what KafkaRaftServer does on every start: check meta.properties and read the bootstrap
+                // metadata the formatter wrote, instead of formatting (which would refuse a formatted directory)
+                Tuple2<MetaPropertiesEnsemble, BootstrapMetadata> loaded =
+                        KafkaRaftServer.initializeLogDirs(config, LOG, "[EmbeddedKafka] ");
+                metaProperties = loaded._1();
+                bootstrapMetadata = loaded._2();
+            }
 
             metrics = new Metrics();
             SharedServer shared = new SharedServer(
@@ -98,9 +134,9 @@ final class KRaftNode {
                     new LoggingFaultHandlerFactory(),
                     preboundSocketFactory(sockets));
             ControllerServer controller =
-                    new ControllerServer(shared, KafkaRaftServer.configSchema(), formatter.bootstrapMetadata());
+                    new ControllerServer(shared, KafkaRaftServer.configSchema(), bootstrapMetadata);
             BrokerServer broker = new BrokerServer(shared);
-            KRaftNode node = new KRaftNode(sockets, metrics, controller, broker, brokerPort);
+            KRaftNode node = new KRaftNode(sockets, metrics, controller, broker, brokerPort, controllerPort);
             created = true;
             return node;
         } catch (IOException e) {
@@ -117,6 +153,10 @@ final class KRaftNode {
 
     int brokerPort() {
         return brokerPort;
+    }
+
+    int controllerPort() {
+        return controllerPort;
     }
 
     /**
@@ -220,8 +260,8 @@ final class KRaftNode {
         return formatter;
     }
 
-    private static ServerSocketChannel bindLoopback(String listener) throws IOException {
-        return ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(LOOPBACK, 0), -1, -1);
+    private static ServerSocketChannel bindLoopback(String listener, int port) throws IOException {
+        return ServerSocketFactory.INSTANCE.openServerSocket(listener, new InetSocketAddress(LOOPBACK, port), -1, -1);
     }
 
     private static ServerSocketFactory preboundSocketFactory(Map<String, ServerSocketChannel> sockets) {

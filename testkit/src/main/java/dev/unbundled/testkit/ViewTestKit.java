@@ -81,11 +81,7 @@ public final class ViewTestKit implements AutoCloseable {
     private volatile boolean closed;
 
     private ViewTestKit(ViewStore defaultStore, List<DefinitionImpl<?, ?>> definitions) {
-        try {
-            stateDir = Files.createTempDirectory("unbundled-testkit");
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a state directory for the test driver", e);
-        }
+        stateDir = createStateDir();
         StoreRouting routing = new StoreRouting(defaultStore, definitions);
         Properties config = StreamsDefaults.tunables();
         config.putAll(routing.streamsConfig());
@@ -97,6 +93,28 @@ public final class ViewTestKit implements AutoCloseable {
         deadLetters = new DeadLetterRouter(APPLICATION_ID, views, directDeadLetters::add);
         config.putAll(DeadLetterHandler.streamsConfig(APPLICATION_ID, deadLetters, routing));
         driver = new TopologyTestDriver(views.topology(), config);
+    }
+
+    /**
+     * Creates the driver's state directory in the build's output directory ({@code target} or {@code build} in
+     * the working directory) where there is one: Kafka Streams warns about a state directory in the OS temp
+     * directory, which the OS may clear, and the warning would be noise in every test. Elsewhere, the OS temp
+     * directory: a kit's state lives only as long as the kit.
+     */
+    private static Path createStateDir() {
+        try {
+            for (String output : List.of("target", "build")) {
+                Path dir = Path.of(output);
+                if (Files.isDirectory(dir) && Files.isWritable(dir)) {
+                    // relative, as Kafka Streams compares the configured text with the OS temp directory's path:
+                    // a build directory inside the OS temp directory (a clone in /tmp) is no cause for a warning
+                    return Files.createTempDirectory(dir, "unbundled-testkit");
+                }
+            }
+            return Files.createTempDirectory("unbundled-testkit");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create a state directory for the test driver", e);
+        }
     }
 
     /**

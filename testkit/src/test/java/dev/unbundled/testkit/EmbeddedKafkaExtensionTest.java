@@ -17,9 +17,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -30,7 +33,7 @@ class EmbeddedKafkaExtensionTest {
 
     @AfterAll
     static void brokersAreClosedAfterTheirTestClass() {
-        assertThat(BROKERS_SEEN).hasSize(3).allSatisfy(kafka -> {
+        assertThat(BROKERS_SEEN).hasSize(4).allSatisfy(kafka -> {
             assertThat(kafka.toString()).endsWith(", closed]");
             assertThat(kafka.dataDirectory()).doesNotExist();
         });
@@ -105,6 +108,31 @@ class EmbeddedKafkaExtensionTest {
             }
             // Auto-created with the overridden num.partitions, so the overrides reached the broker.
             assertThat(partitionCount(kafka, "auto-created")).isEqualTo(3);
+        }
+    }
+
+    @Nested
+    @ExtendWith(EmbeddedKafkaExtension.class)
+    @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+    class BrokerLeftStopped {
+
+        @Test
+        @Order(1)
+        void extension_testStopsTheBroker_leavesItStopped(EmbeddedKafka kafka) {
+            BROKERS_SEEN.add(kafka);
+            kafka.createTopic("survives-the-stop", 1);
+
+            kafka.stop();
+
+            assertThat(kafka.isRunning()).isFalse();
+        }
+
+        @Test
+        @Order(2)
+        void extension_nextTestAfterABrokerWasLeftStopped_getsItRestartedWithItsData(EmbeddedKafka kafka)
+                throws Exception {
+            assertThat(kafka.isRunning()).isTrue();
+            assertThat(partitionCount(kafka, "survives-the-stop")).isEqualTo(1);
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -24,6 +25,7 @@ import java.util.stream.Stream;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -108,6 +110,91 @@ class EmbeddedKafkaTest {
         assertThatThrownBy(() -> kafka.createTopic("audit-2", 1))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("closed");
+    }
+
+    @Test
+    void restart_afterStop_keepsRecordsAndAddress_andClientsCreatedBeforeCarryOn() throws Exception {
+        try (EmbeddedKafka kafka = timed("start", EmbeddedKafka::start);
+             KafkaProducer<String, String> producer =
+                     new KafkaProducer<>(kafka.producerConfig(), new StringSerializer(), new StringSerializer());
+             KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                     kafka.consumerConfig("ledger-reader"), new StringDeserializer(), new StringDeserializer())) {
+            kafka.createTopic("ledger", 2);
+            String bootstrap = kafka.bootstrapServers();
+            InetSocketAddress address = address(bootstrap);
+            List<String> before = values("before", 50);
+            send(producer, "ledger", before);
+            consumer.subscribe(List.of("ledger"));
+            assertThat(pollUntil(consumer, 50)).containsExactlyInAnyOrderElementsOf(before);
+
+            long stopNanos = System.nanoTime();
+            kafka.stop();
+            System.out.printf("EmbeddedKafka stop took %d ms%n", Duration.ofNanos(System.nanoTime() - stopNanos).toMillis());
+
+            assertThat(kafka.isRunning()).isFalse();
+            assertThat(kafka).hasToString("EmbeddedKafka[" + bootstrap + ", stopped]");
+            assertThat(kafka.dataDirectory()).isDirectory();
+            assertThat(canConnect(address)).as("connections to a stopped broker are refused").isFalse();
+            try (Admin admin = admin(kafka)) {
+                assertThatThrownBy(() -> admin.describeCluster(new DescribeClusterOptions().timeoutMs(1_500))
+                        .nodes().get(10, TimeUnit.SECONDS))
+                        .as("a client cannot reach the stopped broker").isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(org.apache.kafka.common.errors.TimeoutException.class);
+            }
+            assertThatThrownBy(() -> kafka.createTopic("ledger-2", 1)).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("stopped").hasMessageContaining("restart()");
+
+            long restartNanos = System.nanoTime();
+            kafka.restart();
+            System.out.printf("EmbeddedKafka restart took %d ms%n",
+                    Duration.ofNanos(System.nanoTime() - restartNanos).toMillis());
+
+            assertThat(kafka.isRunning()).isTrue();
+            assertThat(kafka.bootstrapServers()).isEqualTo(bootstrap);
+            assertThat(kafka).hasToString("EmbeddedKafka[" + bootstrap + "]");
+            List<String> after = values("after", 50);
+            send(producer, "ledger", after);
+            assertThat(pollUntil(consumer, 50)).as("the consumer subscribed before the stop reads on")
+                    .containsExactlyInAnyOrderElementsOf(after);
+            try (KafkaConsumer<String, String> fresh = new KafkaConsumer<>(
+                    kafka.consumerConfig("ledger-auditor"), new StringDeserializer(), new StringDeserializer())) {
+                fresh.subscribe(List.of("ledger"));
+                assertThat(pollUntil(fresh, 100)).as("the records from before the stop are still there")
+                        .containsExactlyInAnyOrderElementsOf(Stream.concat(before.stream(), after.stream()).toList());
+            }
+            assertThat(describe(kafka, "ledger").partitions()).hasSize(2);
+        }
+    }
+
+    @Test
+    void restart_runningBroker_stopsAndStartsItOnTheSameData() throws Exception {
+        try (EmbeddedKafka kafka = timed("start", EmbeddedKafka::start)) {
+            kafka.createTopic("kept", 3);
+
+            kafka.restart();
+            kafka.restart();
+
+            assertThat(kafka.isRunning()).isTrue();
+            assertThat(describe(kafka, "kept").partitions()).hasSize(3);
+            kafka.createTopic("new-after-restart", 1);
+            assertThat(topicNames(kafka)).contains("kept", "new-after-restart");
+        }
+    }
+
+    @Test
+    void close_stoppedBroker_deletesDataAndStaysStopped() {
+        EmbeddedKafka kafka = timed("start", EmbeddedKafka::start);
+        InetSocketAddress address = address(kafka.bootstrapServers());
+        kafka.stop();
+        assertThatCode(kafka::stop).as("stopping twice").doesNotThrowAnyException();
+
+        kafka.close();
+
+        assertThat(kafka.dataDirectory()).doesNotExist();
+        assertThat(kafka.isRunning()).isFalse();
+        assertThat(canConnect(address)).isFalse();
+        assertThatThrownBy(kafka::restart).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(kafka::stop).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
     }
 
     @Test
@@ -217,6 +304,34 @@ class EmbeddedKafkaTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("failed to start");
         assertThat(dataDirectories()).isEqualTo(before);
+    }
+
+    private static List<String> values(String prefix, int count) {
+        return IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).collect(Collectors.toList());
+    }
+
+    private static void send(KafkaProducer<String, String> producer, String topic, List<String> values)
+            throws Exception {
+        for (String value : values) {
+            producer.send(new ProducerRecord<>(topic, value, value));
+        }
+        producer.flush();
+        // flush() does not throw for records that failed: the last send's result does
+        producer.send(new ProducerRecord<>(topic, "flush", null)).get();
+    }
+
+    /** Polls until {@code count} records other than the flush markers arrived, and returns their values. */
+    private static List<String> pollUntil(KafkaConsumer<String, String> consumer, int count) {
+        List<String> received = new ArrayList<>();
+        await().atMost(DEADLINE).pollInSameThread().pollInterval(Duration.ZERO).untilAsserted(() -> {
+            consumer.poll(Duration.ofMillis(100)).forEach(record -> {
+                if (record.value() != null) {
+                    received.add(record.value());
+                }
+            });
+            assertThat(received).hasSizeGreaterThanOrEqualTo(count);
+        });
+        return received;
     }
 
     private static Set<Path> dataDirectories() throws IOException {

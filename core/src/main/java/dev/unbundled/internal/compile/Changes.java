@@ -5,9 +5,11 @@ import dev.unbundled.ChangeListener;
 import dev.unbundled.Freshness;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewException;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,6 +37,8 @@ public final class Changes {
 
     private final Map<String, List<Sub>> byView = new ConcurrentHashMap<>();
     private final Map<String, LiveStores> stores = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> applied = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
 
     /**
      * @param view a view's name
@@ -59,6 +64,8 @@ public final class Changes {
     public ProcessorSupplier<Object, Object, Void, Void> tap(String view, String storeName) {
         List<Sub> subscriptions = subscriptions(view);
         LiveStores live = stores(view);
+        LongAdder updates = applied.computeIfAbsent(view, v -> new LongAdder());
+        dropped.computeIfAbsent(view, v -> new LongAdder());
         return () -> new Processor<>() {
             private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
             private java.util.Set<String> inputTopics;
@@ -78,6 +85,7 @@ public final class Changes {
 
             @Override
             public void process(Record<Object, Object> record) {
+                updates.increment();
                 if (subscriptions.isEmpty() || record.key() == null) {
                     return;
                 }
@@ -120,6 +128,22 @@ public final class Changes {
         return subscription;
     }
 
+    /** @return how many updates each view (with a tap) applied to its store since start, by view name */
+    public Map<String, Long> applied() {
+        return counts(applied);
+    }
+
+    /** @return how many subscriptions of each view were dropped for not keeping up, by view name */
+    public Map<String, Long> dropped() {
+        return counts(dropped);
+    }
+
+    private static Map<String, Long> counts(Map<String, LongAdder> adders) {
+        Map<String, Long> counts = new TreeMap<>();
+        adders.forEach((view, count) -> counts.put(view, count.sum()));
+        return Collections.unmodifiableMap(counts);
+    }
+
     /** Closes every subscription, when the runtime or kit closes. */
     public void closeAll() {
         byView.values().forEach(subscriptions -> subscriptions.forEach(Sub::close));
@@ -157,6 +181,7 @@ public final class Changes {
             if (!buffer.offer(change)) {
                 overflowed = true;
                 subscriptions(view).remove(this);
+                dropped.computeIfAbsent(view, v -> new LongAdder()).increment();
             }
         }
 

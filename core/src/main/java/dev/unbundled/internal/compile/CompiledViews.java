@@ -12,7 +12,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * they look up), the store behind each view, and which views read which topic.
  *
  * @param topology the Kafka Streams topology
- * @param definitions every view in the topology, by name
+ * @param definitions every view in the topology, by name, in registration order (the global views they look up
+ *     after the view that first looks each up)
  * @param storeNames the store each view reads from, by view name
  * @param historyStores the versioned store of each view that keeps history, by view name
  * @param viewsByTopic the views that read each input topic

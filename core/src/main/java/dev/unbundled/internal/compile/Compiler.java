@@ -4,6 +4,7 @@ import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.internal.plan.Plans;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -93,7 +94,7 @@ public final class Compiler {
                 }
             }
         }
-        CompiledViews compiled = new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames),
+        CompiledViews compiled = new CompiledViews(topology, Collections.unmodifiableMap(new LinkedHashMap<>(all)), Map.copyOf(storeNames),
                 Map.copyOf(historyStores), sources.viewsByTopic(), Map.copyOf(internalTopics), positions, changes);
         Map<String, Set<String>> inputs = new ConcurrentHashMap<>();
         changes.inputTopics(view -> inputs.computeIfAbsent(view, compiled::inputTopics));

@@ -46,7 +46,14 @@ final class CatchUp {
     }
 
     void awaitReady(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitReady(System.nanoTime() + timeout.toNanos(), timeout);
+    }
+
+    /**
+     * @param deadline when to give up, by {@link System#nanoTime()}
+     * @param timeout the wait asked for, for messages: several views may share one deadline
+     */
+    void awaitReady(long deadline, Duration timeout) {
         engine.requireOpen(view);
         // the target is the end of the log now: records written while waiting do not move it
         long askBy = atLeastAFloor(deadline);
@@ -57,13 +64,39 @@ final class CatchUp {
                 State now = state.state();
                 throw new ViewNotReadyException(view, now, "View '" + view + "' is still " + now
                         + (now == State.RESTORING ? state.restoring().map(r -> " (" + r + ")").orElse("") : "")
-                        + " after " + timeout + "; " + state.waitingFor(now), null);
+                        + " after " + text(timeout) + "; " + stillWaiting(now), null);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
         }
         awaitApplied(target, deadline, () -> "View '" + view + "' has not caught up with its input topics after "
-                + timeout + "; still behind on ", "the end offsets at the call; the service is slower than its input or"
+                + text(timeout) + "; still behind on ", "the end offsets at the call; the service is slower than its input or"
                 + " a stream thread is stuck: raise the timeout or num.stream.threads");
+    }
+
+    /** @return what a wait that ran out while the view was in a state should tell its caller to do */
+    private String stillWaiting(State now) {
+        return switch (now) {
+            case STARTING -> "it is still joining the consumer group, which takes a few seconds on a first start;"
+                    + " wait longer";
+            case RESTORING -> "it is still rebuilding its state from Kafka, which takes as long as reading its"
+                    + " changelogs; wait longer, and watch status().restoring()";
+            case REBALANCING -> "its partitions are still being assigned to the instances of the group; wait longer";
+            case READY, UNREACHABLE, ERROR, CLOSED -> state.waitingFor(now);
+        };
+    }
+
+    /** @return a duration as people write it: {@code 250 ms}, {@code 2 s}, {@code 1.5 s}, {@code 3 min} */
+    static String text(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1_000) {
+            return millis + " ms";
+        }
+        if (millis < 120_000) {
+            return (millis % 1_000 == 0 ? String.valueOf(millis / 1_000)
+                    : String.valueOf(Math.round(millis / 100.0) / 10.0)) + " s";
+        }
+        return (millis % 60_000 == 0 ? String.valueOf(millis / 60_000)
+                : String.valueOf(Math.round(millis / 6_000.0) / 10.0)) + " min";
     }
 
     /** @return the deadline, or a moment from now if that is later */
@@ -89,7 +122,7 @@ final class CatchUp {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     throw new ViewNotReadyException(view, State.UNREACHABLE, "View '" + view + "' could not reach"
-                            + " Kafka within " + timeout + ": " + state.waitingFor(State.UNREACHABLE), e);
+                            + " Kafka within " + text(timeout) + ": " + state.waitingFor(State.UNREACHABLE), e);
                 }
                 engine.requireOpen(view);
                 LockSupport.parkNanos(Math.min(left, WAIT_SLICE_NANOS));
@@ -130,7 +163,7 @@ final class CatchUp {
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         awaitApplied(target, deadline, () -> "View '" + view + "' has not processed " + freshness + " after "
-                + timeout + "; still lacking ", "the written records; read without the token, or raise the timeout");
+                + text(timeout) + "; still lacking ", "the written records; read without the token, or raise the timeout");
     }
 
     /**

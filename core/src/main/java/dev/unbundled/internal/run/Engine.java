@@ -1,5 +1,6 @@
 package dev.unbundled.internal.run;
 
+import dev.unbundled.ReadListener;
 import dev.unbundled.internal.compile.CompiledViews;
 import dev.unbundled.internal.compile.Positions;
 import dev.unbundled.internal.compile.StoreRouting;
@@ -29,13 +30,15 @@ final class Engine {
     final String instance;
     /** How reads reach other instances; null if this runtime advertises none. */
     final Transport transport;
+    /** What hears every read; null if nothing does. */
+    final ReadListener readListener;
     private volatile boolean closed;
     private volatile Throwable failure;
     private volatile Cached<Map<String, Map<Integer, LagInfo>>> lags;
 
     Engine(String applicationId, CompiledViews views, StoreRouting routing, KafkaStreams streams,
            FlushableClients clients, InputOffsets offsets, RestoreProgress restores, String instance,
-           Transport transport) {
+           Transport transport, ReadListener readListener) {
         this.applicationId = applicationId;
         this.views = views;
         this.routing = routing;
@@ -46,6 +49,7 @@ final class Engine {
         this.restores = restores;
         this.instance = instance;
         this.transport = transport;
+        this.readListener = readListener;
     }
 
     boolean isClosed() {

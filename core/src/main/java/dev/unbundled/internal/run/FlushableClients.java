@@ -1,5 +1,6 @@
 package dev.unbundled.internal.run;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -21,6 +22,7 @@ import org.apache.kafka.streams.KafkaClientSupplier;
  * so that the internal topics' end offsets then cover them. No commit and no punctuator is needed.
  */
 final class FlushableClients implements KafkaClientSupplier {
+    private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
     private final Set<Producer<byte[], byte[]>> producers = ConcurrentHashMap.newKeySet();
     /** One flush at a time, in call order, on a daemon thread that ends when idle. */
     private final java.util.concurrent.ThreadPoolExecutor flusher = new java.util.concurrent.ThreadPoolExecutor(
@@ -42,9 +44,16 @@ final class FlushableClients implements KafkaClientSupplier {
         return producer;
     }
 
+    /**
+     * The main consumer's partition assignor rebuilds Kafka Streams' config from this consumer's settings, which
+     * leave out {@code processing.exception.handler.global.enabled}, and then warns on every start that the
+     * setting is off although the runtime sets it. It is handed on here, so the copy says what the runtime runs.
+     */
     @Override
     public Consumer<byte[], byte[]> getConsumer(Map<String, Object> config) {
-        return consumer(config);
+        Map<String, Object> withGlobalHandler = new HashMap<>(config);
+        withGlobalHandler.put(GLOBAL_PROCESSING_HANDLER, true);
+        return consumer(withGlobalHandler);
     }
 
     @Override

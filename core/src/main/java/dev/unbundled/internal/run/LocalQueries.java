@@ -64,6 +64,7 @@ final class LocalQueries implements QueryHandler {
         RunningView<Object, Object> view = ready(request.view());
         DefinitionImpl<Object, Object> definition = view.definition();
         ScanSpec spec = new ScanSpec(request.from(), request.to(), request.prefix(), request.after());
+        requireKeys(request.view(), definition.keySerde(), request.from(), request.to(), request.after());
         Serializer<Object> keys = definition.keySerde().serializer();
         List<KeyValueIterator<Object, Object>> parts = new ArrayList<>();
         try {
@@ -73,10 +74,17 @@ final class LocalQueries implements QueryHandler {
             }
             try (KeyValueIterator<Object, Object> rows = MergedIterator.merge(parts, keys)) {
                 List<ScanAnswer.Row> page = new ArrayList<>();
+                long bytes = 0;
                 while (page.size() < request.limit() && rows.hasNext()) {
                     KeyValue<Object, Object> row = rows.next();
-                    page.add(new ScanAnswer.Row(keys.serialize(null, row.key),
-                            definition.valueSerde().serializer().serialize(null, row.value)));
+                    ScanAnswer.Row serialized = new ScanAnswer.Row(keys.serialize(null, row.key),
+                            definition.valueSerde().serializer().serialize(null, row.value));
+                    bytes += serialized.key().length + serialized.value().length;
+                    if (!page.isEmpty() && bytes > request.maxBytes()) {
+                        // The next page starts after the last key sent, so this row comes first there.
+                        return new ScanAnswer(page, true);
+                    }
+                    page.add(serialized);
                 }
                 return new ScanAnswer(page, rows.hasNext());
             }
@@ -140,6 +148,15 @@ final class LocalQueries implements QueryHandler {
         } catch (RuntimeException e) {
             throw new RemoteQueryException(view, RemoteQueryException.Reason.BAD_REQUEST, "the key does not"
                     + " decode with view '" + view + "''s key serde: " + e.getMessage(), e);
+        }
+    }
+
+    /** Refuses, as a bad request, bounds the key serde cannot read: the store would fail on them (a 500). */
+    private static void requireKeys(String view, Serde<Object> serde, byte[]... bounds) {
+        for (byte[] bound : bounds) {
+            if (bound != null) {
+                decode(view, serde, bound);
+            }
         }
     }
 

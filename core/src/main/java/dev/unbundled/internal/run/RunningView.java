@@ -9,6 +9,7 @@ import dev.unbundled.ViewStatus;
 import dev.unbundled.internal.compile.DefinitionImpl;
 import dev.unbundled.internal.compile.LiveStores;
 import dev.unbundled.internal.compile.StoredValues;
+import dev.unbundled.internal.read.ObservedView;
 import dev.unbundled.internal.read.RoutedHost;
 import dev.unbundled.internal.read.RoutedView;
 import dev.unbundled.internal.read.StoreView;
@@ -85,7 +86,10 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
         // the first point read asks for the partition count at once
         this.pointReadPartitionsAtNanos = System.nanoTime() - UNKNOWN_PARTITIONS_RETRY_NANOS - 1;
         StoreView<K, V> local = new StoreView<>(this);
-        this.reader = engine.transport == null || definition.isGlobal() ? local : new RoutedView<>(local, this);
+        boolean routed = engine.transport != null && !definition.isGlobal();
+        ReadOnlyView<K, V> reads = routed ? new RoutedView<>(local, this) : local;
+        this.reader = engine.readListener == null ? reads
+                : new ObservedView<>(reads, engine.readListener, routed, engine.instance);
     }
 
     /** @return the view's reads: local, or routed to the instance that holds each key */
@@ -332,6 +336,11 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     @Override
     public void awaitReady(Duration timeout) {
         catchUp.awaitReady(timeout);
+    }
+
+    /** Waits as {@link #awaitReady(Duration)} does, by a deadline that other views' waits share. */
+    void awaitReady(long deadline, Duration timeout) {
+        catchUp.awaitReady(deadline, timeout);
     }
 
     @Override

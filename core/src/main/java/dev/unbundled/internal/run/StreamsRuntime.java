@@ -3,15 +3,12 @@ package dev.unbundled.internal.run;
 import dev.unbundled.DeadLetter;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewException;
-import dev.unbundled.ViewStore;
 import dev.unbundled.internal.compile.CompiledViews;
 import dev.unbundled.internal.compile.Compiler;
-import dev.unbundled.internal.compile.DefinitionImpl;
 import dev.unbundled.internal.compile.StoreRouting;
 import dev.unbundled.internal.compile.StreamsDefaults;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,7 +19,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -62,57 +58,44 @@ public final class StreamsRuntime implements AutoCloseable {
     /**
      * Compiles and starts views.
      *
-     * @param applicationId the application id
-     * @param bootstrapServers the cluster
-     * @param stateDir where local state lives
-     * @param defaultStore the store of views that choose none
-     * @param definitions the views
-     * @param overrides the user's own Streams properties
-     * @param advertised where to answer other instances' reads, or null to answer none
+     * @param settings what the runtime runs, and where
      * @return the started runtime
      */
-    public static StreamsRuntime start(String applicationId, String bootstrapServers, Path stateDir, ViewStore defaultStore,
-                                       List<DefinitionImpl<?, ?>> definitions, Map<String, Object> overrides,
-                                       Advertised advertised) {
-        StoreRouting routing = new StoreRouting(defaultStore, definitions);
+    public static StreamsRuntime start(RuntimeSettings settings) {
+        String applicationId = settings.applicationId();
+        StoreRouting routing = new StoreRouting(settings.defaultStore(), settings.definitions());
         Properties config = StreamsDefaults.tunables();
         config.putAll(routing.streamsConfig());
-        config.putAll(overrides);
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toAbsolutePath().toString());
+        config.putAll(settings.overrides());
+        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
+        config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
         config.put(StreamsDefaults.RUNTIME_ID, applicationId + "-" + UUID.randomUUID());
         config.putAll(StreamsDefaults.topologyConfig(routing));
-        CompiledViews views = Compiler.compile(definitions, config);
+        CompiledViews views = Compiler.compile(settings.definitions(), config);
         // everything opened here is closed again if a later step fails, so a failed start leaks no port or thread
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            KafkaProducer<byte[], byte[]> globalDeadLetters = views.globalTopics().isEmpty() ? null
-                    : new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-            Consumer<ProducerRecord<byte[], byte[]>> sendGlobal = letter -> { };
-            if (globalDeadLetters != null) {
-                opened.add(globalDeadLetters);
-                sendGlobal = letter -> sendGlobalDeadLetter(globalDeadLetters, letter);
-            }
-            DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views, sendGlobal);
+            KafkaProducer<byte[], byte[]> globalDeadLetters = globalDeadLetterProducer(settings, views, opened);
+            DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views, globalDeadLetters == null
+                    ? letter -> { } : letter -> sendGlobalDeadLetter(globalDeadLetters, letter));
             config.putAll(DeadLetterHandler.streamsConfig(applicationId, deadLetters, routing));
-            Topics.prepare(bootstrapServers, views, deadLetters, config);
-            LocalState.wipeEphemeral(stateDir.resolve(applicationId), views, routing);
+            Topics.prepare(settings.bootstrapServers(), views, deadLetters, settings.missingTopicPartitions(), config);
+            LocalState.wipeEphemeral(settings.stateDir().resolve(applicationId), views, routing);
             LocalQueries queries = new LocalQueries();
-            String instance = serve(applicationId, views, advertised, queries, opened);
-            if (advertised != null) {
+            String instance = serve(applicationId, views, settings.advertised(), queries, opened);
+            if (settings.advertised() != null) {
                 config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
             }
             FlushableClients clients = new FlushableClients();
             KafkaStreams streams = new KafkaStreams(views.topology(), config, clients);
             opened.add(streams);
-            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+            Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag"));
             opened.add(admin);
             Engine engine = new Engine(applicationId, views, routing, streams, clients,
-                    new InputOffsets(applicationId, bootstrapServers, streams, admin, views.positions()), new RestoreProgress(), instance,
-                    advertised == null ? null : advertised.transport());
+                    new InputOffsets(applicationId, settings.bootstrapServers(), streams, admin, views.positions()),
+                    new RestoreProgress(), instance,
+                    settings.advertised() == null ? null : settings.advertised().transport(), settings.readListener());
             StreamsRuntime runtime = new StreamsRuntime(engine, deadLetters, globalDeadLetters);
             queries.attach(runtime);
             runtime.run();
@@ -121,6 +104,20 @@ public final class StreamsRuntime implements AutoCloseable {
             closeAll(opened, e);
             throw e;
         }
+    }
+
+    /** @return the producer of global views' dead letters, or null if no view is global */
+    private static KafkaProducer<byte[], byte[]> globalDeadLetterProducer(RuntimeSettings settings, CompiledViews views,
+                                                                         List<AutoCloseable> opened) {
+        if (views.globalTopics().isEmpty()) {
+            return null;
+        }
+        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+        opened.add(producer);
+        return producer;
     }
 
     private void run() {
@@ -140,12 +137,15 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         opened.add(advertised.transport());
         try {
-            int port = advertised.transport().serve(new InetSocketAddress(advertised.port()), queries);
+            // the advertised address, not every interface: a transport built with bindAddress(...) listens elsewhere
+            int port = advertised.transport().serve(new InetSocketAddress(advertised.host(), advertised.port()),
+                    queries);
             return advertised.host() + ":" + port;
         } catch (IOException e) {
             throw new ViewException(views.definitions().keySet().iterator().next(), "Runtime '" + applicationId
-                    + "' cannot serve reads on port " + advertised.port() + ": " + e.getMessage()
-                    + "; choose a free port, or 0 for any", e);
+                    + "' cannot serve reads at " + advertised.host() + ":" + advertised.port() + ": " + e.getMessage()
+                    + "; choose a free port, or 0 for any, or listen elsewhere with"
+                    + " HttpTransport.builder().bindAddress(\"0.0.0.0\")", e);
         }
     }
 
@@ -205,6 +205,17 @@ public final class StreamsRuntime implements AutoCloseable {
         return List.copyOf(running.values());
     }
 
+    /**
+     * Waits until every view is ready and caught up, by one deadline.
+     *
+     * @param timeout how long to wait at most, for all views together
+     * @throws dev.unbundled.ViewNotReadyException naming the first view not ready in time
+     */
+    public void awaitReady(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        running.values().forEach(view -> view.awaitReady(deadline, timeout));
+    }
+
     /** @return Kafka Streams' metrics */
     public Map<MetricName, ? extends Metric> metrics() {
         return engine.streams.metrics();
@@ -218,6 +229,16 @@ public final class StreamsRuntime implements AutoCloseable {
     /** @return how many records went to each view's dead-letter topic since start, by view name */
     public Map<String, Long> deadLetters() {
         return deadLetters.counts();
+    }
+
+    /** @return how many updates each view applied to its store since start, by view name */
+    public Map<String, Long> updatesApplied() {
+        return engine.views.changes().applied();
+    }
+
+    /** @return how many subscriptions of each view were dropped for not keeping up, by view name */
+    public Map<String, Long> subscriptionsDropped() {
+        return engine.views.changes().dropped();
     }
 
     /**

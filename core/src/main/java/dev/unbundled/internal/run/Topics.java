@@ -16,14 +16,17 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Checks, before a runtime starts, that the views' input topics exist, and creates their dead-letter topics.
- * The check gives up once the cluster has not answered for {@link #START_TIMEOUT} (or the runtime property
- * {@value #START_TIMEOUT_PROPERTY}), so that a start against brokers that cannot be reached fails in
- * bounded time, naming them.
+ * Checks, before a runtime starts, that the views' input topics exist (or creates them, where asked to), and
+ * creates their dead-letter topics. The check gives up once the cluster has not answered for
+ * {@link #START_TIMEOUT} (or the runtime property {@value #START_TIMEOUT_PROPERTY}), so that a start against
+ * brokers that cannot be reached fails in bounded time, naming them.
  */
 final class Topics {
+    private static final Logger LOG = LoggerFactory.getLogger(Topics.class);
     static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
     /** How long a start waits for the cluster to answer before it fails, unless the user says otherwise. */
     static final Duration START_TIMEOUT = Duration.ofSeconds(15);
@@ -43,27 +46,35 @@ final class Topics {
     }
 
     /**
+     * @param missingTopicPartitions the partition count of input topics to create when missing; 0 to fail
+     *     instead
      * @param config the runtime's properties, for {@link #START_TIMEOUT_PROPERTY}
      * @throws ViewException naming a view whose input topic does not exist, or the cluster that cannot be reached
      */
-    static void prepare(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters, Properties config) {
+    static void prepare(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters,
+                        int missingTopicPartitions, Properties config) {
         String firstView = views.definitions().keySet().iterator().next();
         Duration timeout = startTimeout(config);
         long deadline = System.nanoTime() + timeout.toNanos();
-        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
-        Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, (int) ADMIN_TIMEOUT.toMillis())));
+        Admin admin = admin(bootstrapServers, timeout);
         try {
-            Set<String> existing = awaitInputs(admin, views, deadline);
-            for (Map.Entry<String, List<String>> input : views.viewsByTopic().entrySet()) {
-                if (!existing.contains(input.getKey())) {
-                    String view = input.getValue().get(0);
-                    throw new ViewException(view, "View '" + view + "' reads topic '" + input.getKey()
-                            + "', which does not exist on " + bootstrapServers + "; create it first");
-                }
-            }
+            Set<String> existing = missingTopicPartitions > 0 ? list(admin, deadline)
+                    : awaitInputs(admin, views, deadline);
             List<NewTopic> missing = new ArrayList<>();
+            for (Map.Entry<String, List<String>> input : views.viewsByTopic().entrySet()) {
+                if (existing.contains(input.getKey())) {
+                    continue;
+                }
+                String view = input.getValue().get(0);
+                if (missingTopicPartitions == 0) {
+                    throw new ViewException(view, "View '" + view + "' reads topic '" + input.getKey()
+                            + "', which does not exist on " + bootstrapServers + "; create it first, or let the runtime"
+                            + " create missing input topics in development with createMissingTopics(partitions)");
+                }
+                LOG.info("View '{}': creating its missing input topic '{}' with {} partitions", view, input.getKey(),
+                        missingTopicPartitions);
+                missing.add(new NewTopic(input.getKey(), Optional.of(missingTopicPartitions), Optional.empty()));
+            }
             for (String topic : deadLetters.topics()) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
@@ -71,11 +82,7 @@ final class Topics {
             }
             create(admin, missing, deadline);
         } catch (ExecutionException | TimeoutException e) {
-            String cause = e instanceof ExecutionException ? ": " + Brokers.describe(e) : "";
-            throw new ViewException(firstView, "Could not start views " + views.definitions().keySet() + ": Kafka at "
-                    + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s" + cause + ". Check that"
-                    + " bootstrapServers names brokers that run and are reachable from this host; to wait longer,"
-                    + " set property " + START_TIMEOUT_PROPERTY, e instanceof ExecutionException ? e.getCause() : e);
+            throw unreachable(firstView, views, bootstrapServers, timeout, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ViewException(firstView, "Interrupted while starting", e);
@@ -83,6 +90,30 @@ final class Topics {
             // calls still waiting for a broker that is gone are given up now, not when they time out
             admin.close(Duration.ZERO);
         }
+    }
+
+    /** @return the exception that says why Kafka did not answer, or what it refused, and what to do */
+    private static ViewException unreachable(String firstView, CompiledViews views, String bootstrapServers,
+                                             Duration timeout, Exception e) {
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        if (e instanceof ExecutionException && !Brokers.unanswered(e)) {
+            return new ViewException(firstView, "Could not start views " + views.definitions().keySet() + ": Kafka at "
+                    + bootstrapServers + " refused to list or create their topics: " + Brokers.describe(e)
+                    + ". Check the cluster's permissions and topic policies", cause);
+        }
+        String why = e instanceof ExecutionException ? ": " + Brokers.describe(e) : "";
+        return new ViewException(firstView, "Could not start views " + views.definitions().keySet() + ": Kafka at "
+                + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s" + why + ". Check that"
+                + " bootstrapServers names brokers that run and are reachable from this host; to wait longer, set"
+                + " property " + START_TIMEOUT_PROPERTY, cause);
+    }
+
+    /** @return an admin client whose calls give up after the start timeout */
+    private static Admin admin(String bootstrapServers, Duration timeout) {
+        int timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutMs,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(timeoutMs, (int) ADMIN_TIMEOUT.toMillis())));
     }
 
     private static Duration startTimeout(Properties config) {

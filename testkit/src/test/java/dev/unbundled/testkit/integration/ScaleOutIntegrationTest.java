@@ -24,6 +24,9 @@ import dev.unbundled.remote.Transport;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.EmbeddedKafka;
 import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import dev.unbundled.testkit.ReadHammer;
+import dev.unbundled.testkit.ReadReport;
+import dev.unbundled.testkit.ViewCluster;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -39,14 +42,10 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -69,7 +68,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three runtimes of one service on a real broker, each holding some of a view's six partitions: every read
  * is routed to the instance that holds the key, scans gather every partition, and rebalances never give
- * wrong answers.
+ * wrong answers. The instances run in a {@link ViewCluster}, as users' multi-instance tests would.
  */
 class ScaleOutIntegrationTest {
     private static final Duration PATIENCE = Duration.ofSeconds(60);
@@ -86,7 +85,7 @@ class ScaleOutIntegrationTest {
     @TempDir
     Path stateDir;
 
-    private final List<ViewRuntime> runtimes = new ArrayList<>();
+    private ViewCluster cluster;
     private Topic<String, Song> songs;
     private ViewDefinition<String, Song> byId;
     private String applicationId;
@@ -109,13 +108,15 @@ class ScaleOutIntegrationTest {
     }
 
     @AfterEach
-    void closeRuntimes() {
-        runtimes.forEach(ViewRuntime::close);
+    void closeCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
     }
 
     @Test
     void everyInstance_answersEveryKeyAndScan_asIfTheViewWereLocal() {
-        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        List<ReadOnlyView<String, Song>> views = start(3, byId);
         awaitSpread(views);
 
         for (ReadOnlyView<String, Song> view : views) {
@@ -146,15 +147,15 @@ class ScaleOutIntegrationTest {
             answeredBy.add(read.instance());
         }
         assertThat(answeredBy).as("every instance answers for its own keys")
-                .containsExactlyInAnyOrderElementsOf(runtimes.stream().map(r -> r.queryAddress().orElseThrow()).toList());
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, cluster.size())
+                        .mapToObj(i -> cluster.runtime(i).queryAddress().orElseThrow()).toList());
     }
 
     @Test
     void rekeyedView_readThroughItsRepartitionTopic_isRoutedAndScannedWhole() {
         ViewDefinition<String, Song> byTitle = View.from(songs).rekey(Song::title, Serdes.String())
                 .materialize("songs-by-title");
-        List<ViewRuntime> three = List.of(runtime("a", 0, byTitle), runtime("b", 0, byTitle), runtime("c", 0, byTitle));
-        List<ReadOnlyView<String, Song>> titles = three.stream().map(runtime -> runtime.view(byTitle)).toList();
+        List<ReadOnlyView<String, Song>> titles = start(3, byTitle);
         List<String> expected = IntStream.range(0, KEYS).mapToObj(i -> song(i).title()).sorted().toList();
         await().atMost(PATIENCE).until(() -> titles.stream().allMatch(view -> view.status().isReady())
                 && titles.stream().mapToLong(ScaleOutIntegrationTest::localKeys).sum() == KEYS);
@@ -173,7 +174,7 @@ class ScaleOutIntegrationTest {
 
     @Test
     void freshnessTokens_forPartitionsHeldHere_areHonoured_andForOthers_refusedClearly() throws Exception {
-        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        List<ReadOnlyView<String, Song>> views = start(3, byId);
         awaitSpread(views);
         int honoured = 0;
         int refused = 0;
@@ -201,7 +202,7 @@ class ScaleOutIntegrationTest {
 
     @Test
     void localViews_partitionTheKeys_andRoutedViewsSeeThemAll() {
-        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        List<ReadOnlyView<String, Song>> views = start(3, byId);
         awaitSpread(views);
 
         List<String> local = new ArrayList<>();
@@ -217,7 +218,7 @@ class ScaleOutIntegrationTest {
 
     @Test
     void pages_withCursors_returnEveryKeyOnceInOrder_fromEveryInstance() {
-        List<ReadOnlyView<String, Song>> views = List.of(start("a", 0), start("b", 0), start("c", 0));
+        List<ReadOnlyView<String, Song>> views = start(3, byId);
         awaitSpread(views);
 
         for (ReadOnlyView<String, Song> view : views) {
@@ -248,20 +249,20 @@ class ScaleOutIntegrationTest {
 
     @Test
     void scans_whenAnInstanceIsGone_failClearly_neverReturnAShortAnswer() {
-        ViewRuntime a = runtime("a", 0);
-        List<ReadOnlyView<String, Song>> views = List.of(a.view(byId), start("b", 0), start("c", 0));
+        List<ReadOnlyView<String, Song>> views = start(3, byId);
         awaitSpread(views);
-        ViewRuntime c = runtimes.get(2);
-        String cAddress = c.queryAddress().orElseThrow();
-        c.close();
+        String cAddress = cluster.runtime(2).queryAddress().orElseThrow();
+        cluster.stop(2);
 
-        // right after C left, either the scan finds C gone (and says so) or the group has already moved C's
-        // partitions (and the scan is complete): never a silently short answer
+        // right after C left, either the scan finds C gone (and says so), or A itself is being given C's
+        // partitions (and says so), or the group has already moved them (and the scan is complete): never a
+        // silently short answer
         for (int attempt = 0; attempt < 20; attempt++) {
             try (Stream<Map.Entry<String, Song>> all = views.get(0).all()) {
                 assertThat(all.count()).isEqualTo(KEYS);
             } catch (ViewNotReadyException e) {
-                assertThat(e.getMessage()).contains("songs-by-id").containsAnyOf(cAddress, "no instance");
+                assertThat(e.getMessage()).contains("songs-by-id")
+                        .containsAnyOf(cAddress, "no instance", "is REBALANCING", "is RESTORING");
             }
         }
     }
@@ -269,10 +270,11 @@ class ScaleOutIntegrationTest {
     @Test
     void allAndPage_whenAnInstanceCannotBeReached_throwViewNotReadyNamingItsPartitionsAndAddress() {
         RefusingScans transport = new RefusingScans();
-        ReadOnlyView<String, Song> a = runtime("a", 0, byId, transport).view(byId);
-        ReadOnlyView<String, Song> b = start("b", 0);
+        List<ReadOnlyView<String, Song>> views = start(2, byId, transport);
+        ReadOnlyView<String, Song> a = views.get(0);
+        ReadOnlyView<String, Song> b = views.get(1);
         awaitSpread(List.of(a, b));
-        String missing = "partitions " + partitionsHeldBy(b) + " at " + runtimes.get(1).queryAddress().orElseThrow();
+        String missing = "partitions " + partitionsHeldBy(b) + " at " + cluster.runtime(1).queryAddress().orElseThrow();
         transport.refuse = true;
 
         assertThatThrownBy(() -> {
@@ -288,8 +290,8 @@ class ScaleOutIntegrationTest {
     @Test
     void allAndPage_whenAnInstanceCannotBeReached_closeTheLocalStoreIteratorsTheyOpened() {
         RefusingScans transport = new RefusingScans();
-        ViewRuntime a = runtime("a", 0, byId, transport);
-        awaitSpread(List.of(a.view(byId), start("b", 0)));
+        awaitSpread(start(2, byId, transport));
+        ViewRuntime a = cluster.runtime(0);
         transport.refuse = true;
 
         for (int attempt = 0; attempt < 3; attempt++) {
@@ -323,8 +325,7 @@ class ScaleOutIntegrationTest {
             producer.flush();
         }
         ViewDefinition<Integer, Song> byNumber = View.from(numbered).materialize("songs-by-number");
-        List<ReadOnlyView<Integer, Song>> views = List.of(runtime("a", 0, byNumber).view(byNumber),
-                runtime("b", 0, byNumber).view(byNumber));
+        List<ReadOnlyView<Integer, Song>> views = start(2, byNumber);
         await().atMost(PATIENCE).until(() -> views.stream().allMatch(view -> view.status().isReady())
                 && views.stream().mapToLong(ScaleOutIntegrationTest::localKeys).sum() == numbers.size()
                 && views.stream().allMatch(view -> localKeys(view) > 0));
@@ -367,13 +368,15 @@ class ScaleOutIntegrationTest {
 
     @Test
     void queryServer_withToken_routesReads_andRefusesBadRequestsWithClearStatuses() throws Exception {
-        List<ViewRuntime> secured = List.of(securedRuntime("a"), securedRuntime("b"), securedRuntime("c"));
-        List<ReadOnlyView<String, Song>> views = secured.stream().map(runtime -> runtime.view(byId)).toList();
+        cluster = clusterBuilder().instances(3)
+                .transport(instance -> HttpTransport.builder().bearerToken(TOKEN).maxPageSize(10).build())
+                .view(byId).start();
+        List<ReadOnlyView<String, Song>> views = views(byId);
         awaitSpread(views);
         for (int i = 0; i < KEYS; i++) {
             assertThat(views.get(0).get(key(i))).contains(song(i));
         }
-        String b = "http://" + secured.get(1).queryAddress().orElseThrow();
+        String b = "http://" + cluster.runtime(1).queryAddress().orElseThrow();
         String key = Base64.getUrlEncoder().withoutPadding().encodeToString(key(1).getBytes(StandardCharsets.UTF_8));
 
         assertThat(status(b + "/views/songs-by-id/keys/" + key + "?partition=0", null)).isEqualTo(401);
@@ -404,19 +407,6 @@ class ScaleOutIntegrationTest {
 
     private static final String TOKEN = "s3cret-token";
 
-    private ViewRuntime securedRuntime(String instance) {
-        ViewRuntime runtime = ViewRuntime.builder()
-                .applicationId(applicationId)
-                .bootstrapServers(KAFKA.kafka().bootstrapServers())
-                .stateDir(stateDir.resolve(instance + "-" + runtimes.size()))
-                .advertise("localhost", 0)
-                .transport(HttpTransport.builder().bearerToken(TOKEN).maxPageSize(10).build())
-                .view(byId)
-                .start();
-        runtimes.add(runtime);
-        return runtime;
-    }
-
     private static int status(String uri, String token) throws Exception {
         return get(uri, token).statusCode();
     }
@@ -430,78 +420,43 @@ class ScaleOutIntegrationTest {
     }
 
     @Test
-    void rebalanceUnderLoad_withStandbys_noReadFails() throws Exception {
-        Outcomes outcomes = readWhileCIsStoppedAndRestarted(1);
-        assertThat(outcomes.counts()).as("%s", outcomes.failures()).containsOnlyKeys("ok");
-        assertThat(outcomes.counts().get("ok")).isGreaterThan(1_000);
+    void rebalanceUnderLoad_withStandbys_noReadFails() {
+        ReadReport outcomes = readWhileCIsStoppedAndRestarted(1);
+        assertThat(outcomes.notReady()).as("%s", outcomes).isZero();
+        assertThat(outcomes.wrong()).as("%s", outcomes).isZero();
+        assertThat(outcomes.matching()).isGreaterThan(1_000);
     }
 
     @Test
-    void rebalanceUnderLoad_withoutStandbys_failsOnlyWithViewNotReady_neverWrongValues() throws Exception {
-        Outcomes outcomes = readWhileCIsStoppedAndRestarted(0);
-        System.out.println("Reads during a rebalance without standbys: " + outcomes.counts());
-        assertThat(outcomes.counts().keySet()).isSubsetOf("ok", ViewNotReadyException.class.getSimpleName());
-        assertThat(outcomes.counts().get("ok")).isGreaterThan(1_000);
-        assertThat(outcomes.failures().values()).allSatisfy(failure -> assertThat(failure)
-                .isInstanceOf(ViewNotReadyException.class).hasMessageContaining("'songs-by-id'"));
-    }
-
-    /**
-     * How the reads of {@link #readWhileCIsStoppedAndRestarted} ended.
-     *
-     * @param counts how many reads ended how: "ok", "wrong value", or the simple name of the exception thrown
-     * @param failures the first exception of each kind thrown
-     */
-    private record Outcomes(Map<String, Long> counts, Map<String, RuntimeException> failures) {
+    void rebalanceUnderLoad_withoutStandbys_failsOnlyWithViewNotReady_neverWrongValues() {
+        ReadReport outcomes = readWhileCIsStoppedAndRestarted(0);
+        System.out.println("Reads during a rebalance without standbys: " + outcomes);
+        outcomes.assertNoWrongAnswers();
+        assertThat(outcomes.matching()).isGreaterThan(1_000);
+        outcomes.firstNotReady().ifPresent(failure -> assertThat(failure).hasMessageContaining("'songs-by-id'"));
     }
 
     /** Reads every key through instance A, round and round, while C is stopped and later restarted. */
-    private Outcomes readWhileCIsStoppedAndRestarted(int standbys) throws Exception {
-        ReadOnlyView<String, Song> a = start("a", standbys);
-        ReadOnlyView<String, Song> b = start("b", standbys);
-        ReadOnlyView<String, Song> c = start("c", standbys);
-        awaitSpread(List.of(a, b, c));
+    private ReadReport readWhileCIsStoppedAndRestarted(int standbys) {
+        cluster = clusterBuilder().instances(3)
+                .property(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys).view(byId).start();
+        awaitSpread(views(byId));
+        Map<String, Song> expected = IntStream.range(0, KEYS).boxed()
+                .collect(Collectors.toMap(ScaleOutIntegrationTest::key, ScaleOutIntegrationTest::song));
         // the songs do not change: a standby that is fully caught up answers exactly what the active would
-        ReadOnlyView<String, Song> reader = standbys > 0 ? a.withStandbyReads(0) : a;
-
-        Map<String, Long> outcomes = new ConcurrentHashMap<>();
-        Map<String, RuntimeException> failures = new ConcurrentHashMap<>();
-        AtomicLong reads = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        Thread thread = new Thread(() -> {
-            for (int i = 0; !stop.get(); i = (i + 1) % KEYS) {
-                String outcome;
-                try {
-                    outcome = reader.get(key(i)).equals(Optional.of(song(i))) ? "ok" : "wrong value";
-                } catch (RuntimeException e) {
-                    outcome = e.getClass().getSimpleName();
-                    failures.putIfAbsent(outcome, e);
-                }
-                outcomes.merge(outcome, 1L, Long::sum);
-                reads.incrementAndGet();
-            }
-        }, "reader");
-        thread.start();
-        try {
-            awaitMoreReads(reads, 500);
-            runtimes.remove(2).close();
-            awaitMoreReads(reads, 500);
-            await().atMost(PATIENCE).until(() -> b.status().isReady() && a.status().isReady()
-                    && localKeys(a) + localKeys(b) == KEYS);
-            awaitMoreReads(reads, 500);
-            ReadOnlyView<String, Song> restarted = start("c", standbys);
-            await().atMost(PATIENCE).until(() -> restarted.status().isReady());
-            awaitMoreReads(reads, 500);
-        } finally {
-            stop.set(true);
-            thread.join(PATIENCE.toMillis());
+        ReadHammer<String, Song> reads = cluster.hammer(byId, expected).through(0)
+                .reading(standbys > 0 ? view -> view.withStandbyReads(0) : view -> view).start();
+        try (reads) {
+            reads.awaitMoreReads(500);
+            cluster.stop(2);
+            reads.awaitMoreReads(500);
+            cluster.awaitStable();
+            reads.awaitMoreReads(500);
+            cluster.restart(2);
+            cluster.awaitStable();
+            reads.awaitMoreReads(500);
         }
-        return new Outcomes(Map.copyOf(outcomes), Map.copyOf(failures));
-    }
-
-    private static void awaitMoreReads(AtomicLong reads, long more) {
-        long target = reads.get() + more;
-        await().atMost(PATIENCE).until(() -> reads.get() >= target);
+        return reads.report();
     }
 
     private static long localKeys(ReadOnlyView<?, ?> view) {
@@ -513,35 +468,40 @@ class ScaleOutIntegrationTest {
     }
 
     private void awaitSpread(List<ReadOnlyView<String, Song>> views) {
+        cluster.awaitStable();
         await().atMost(PATIENCE).until(() -> views.stream().allMatch(view -> view.status().isReady())
                 && views.stream().mapToLong(ScaleOutIntegrationTest::localKeys).sum() == KEYS
                 && views.stream().allMatch(view -> localKeys(view) > 0));
     }
 
-    private ReadOnlyView<String, Song> start(String instance, int standbys) {
-        return runtime(instance, standbys).view(byId);
+    /**
+     * A cluster of this test's service. No instance here is killed, so the group runs on the consumer's own
+     * session timeout and heartbeat rather than the cluster's shorter ones: a rebalance reaches the survivors
+     * as late as it would in production, which the tests of reads right after an instance left rely on.
+     */
+    private ViewCluster.Builder clusterBuilder() {
+        return ViewCluster.builder(KAFKA.kafka()).applicationId(applicationId).stateDir(stateDir)
+                .property("session.timeout.ms", 45_000).property("heartbeat.interval.ms", 3_000);
     }
 
-    private ViewRuntime runtime(String instance, int standbys) {
-        return runtime(instance, standbys, byId);
+    /** Starts a cluster of instances running the view, and returns the view at each of them. */
+    private <K> List<ReadOnlyView<K, Song>> start(int instances, ViewDefinition<K, Song> view) {
+        cluster = clusterBuilder()
+                .instances(instances).view(view).start();
+        return views(view);
     }
 
-    private ViewRuntime runtime(String instance, int standbys, ViewDefinition<?, ?> view) {
-        return runtime(instance, standbys, view, HttpTransport.create());
+    /** Starts a cluster whose first instance reads from the others through the given transport. */
+    private List<ReadOnlyView<String, Song>> start(int instances, ViewDefinition<String, Song> view,
+                                                   Transport first) {
+        cluster = clusterBuilder()
+                .instances(instances).transport(instance -> instance == 0 ? first : HttpTransport.create())
+                .view(view).start();
+        return views(view);
     }
 
-    private ViewRuntime runtime(String instance, int standbys, ViewDefinition<?, ?> view, Transport transport) {
-        ViewRuntime runtime = ViewRuntime.builder()
-                .applicationId(applicationId)
-                .bootstrapServers(KAFKA.kafka().bootstrapServers())
-                .stateDir(stateDir.resolve(instance + "-" + runtimes.size()))
-                .advertise("localhost", 0)
-                .transport(transport)
-                .property(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbys)
-                .view(view)
-                .start();
-        runtimes.add(runtime);
-        return runtime;
+    private <K> List<ReadOnlyView<K, Song>> views(ViewDefinition<K, Song> view) {
+        return IntStream.range(0, cluster.size()).mapToObj(instance -> cluster.view(instance, view)).toList();
     }
 
     /** @return the partitions whose keys the view holds at its own instance */

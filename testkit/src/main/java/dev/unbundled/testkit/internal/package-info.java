@@ -1,0 +1,4 @@
+/**
+ * Implementation of the testkit; not API: may change in any release.
+ */
+package dev.unbundled.testkit.internal;
