@@ -343,7 +343,8 @@ public interface ViewRuntime extends AutoCloseable {
          * @throws IllegalStateException if the application id, the bootstrap servers or every view is missing
          * @throws ViewException if an input topic does not exist (a topic created a moment ago is looked
          *     for again for up to 5 seconds) and {@link #createMissingTopics(int)} was not set, or the cluster
-         *     cannot be reached
+         *     cannot be reached within 15 seconds (set another bound with
+         *     {@code property("unbundled.start.timeout.ms", millis)}); the message names the bootstrap servers
          */
         public ViewRuntime start() {
             if (applicationId == null) {
