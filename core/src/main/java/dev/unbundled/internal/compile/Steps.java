@@ -7,6 +7,7 @@ import dev.unbundled.internal.plan.Plan.Aggregate;
 import dev.unbundled.internal.plan.Plan.AggregateKind;
 import dev.unbundled.internal.plan.Plan;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -37,6 +38,11 @@ final class Steps {
     private final Map<String, GlobalKTable<Object, Object>> globals;
     /** Same-key joins that must keep their result in a named store; compared by identity, as plans are values. */
     private final Set<Plan> keptJoins = Collections.newSetFromMap(new IdentityHashMap<>());
+    /**
+     * The copies of source tables that the side of a same-key join being compiled reads instead of the shared
+     * tables, by topic; empty outside such a side.
+     */
+    private final Map<String, KTable<Object, Object>> sideTables = new HashMap<>();
 
     Steps(Sources sources, StoreRouting routing, Map<String, GlobalKTable<Object, Object>> globals) {
         this.sources = sources;
@@ -64,7 +70,8 @@ final class Steps {
     private KTable<Object, Object> table(Plan plan, Names names,
                                          Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
         if (plan instanceof Plan.Source source) {
-            return sources.table(source);
+            KTable<Object, Object> copy = sideTables.get(source.topic().name());
+            return copy != null ? copy : sources.table(source);
         } else if (plan instanceof Plan.Filter filter) {
             KTable<Object, Object> parent = table(filter.parent(), names, null);
             return parent.filter(filter.predicate()::test, names.named(filter), orCarry(terminal, plan));
@@ -102,8 +109,9 @@ final class Steps {
 
     private KTable<Object, Object> join(Plan.Join join, Names names,
                                         Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> terminal) {
-        KTable<Object, Object> left = table(join.left(), names, null);
-        KTable<Object, Object> right = table(join.right(), names, null);
+        Map<String, Plan.Source> shared = join.foreignKey() == null ? SameTable.shared(join.left(), join.right()) : Map.of();
+        KTable<Object, Object> left = side(join.left(), shared, names);
+        KTable<Object, Object> right = side(join.right(), shared, names);
         String name = names.next(join);
         // a foreign-key join keeps its result in a store whether asked to or not, and so does a same-key join
         // under a step that needs its old values (a grouping, a re-key, another join): name it, or Kafka Streams will
@@ -123,10 +131,41 @@ final class Steps {
                     ? left.leftJoin(right, joiner::apply, Named.as(name), result)
                     : left.join(right, joiner::apply, Named.as(name), result);
         }
-        TableJoined<Object, Object> joined = TableJoined.as(name);
-        return join.isLeftJoin()
-                ? left.leftJoin(right, join.foreignKey(), joiner::apply, joined, result)
-                : left.join(right, join.foreignKey(), joiner::apply, joined, result);
+        // Kafka Streams' inner foreign-key join answers an update that keeps its foreign key (or an insert) only
+        // if the foreign row exists, and drops as stale the answer to an update that a newer one overtook: the
+        // newer update's missing answer then leaves the old result in place for good. Its left join answers
+        // every update, so an inner join is a left join whose result without a partner is a delete.
+        BiFunction<Object, Object, Object> partnered = join.isLeftJoin() ? joiner
+                : (row, partner) -> row == null || partner == null ? null : joiner.apply(row, partner);
+        return left.leftJoin(right, join.foreignKey(), partnered::apply, TableJoined.as(name), result);
+    }
+
+    /**
+     * Compiles one side of a same-key join. Where both sides read one topic's table, a source record changes
+     * both sides at once, and Kafka Streams would join each side's change with the other side's new value:
+     * a delete finds no partner on either side and is lost, and old values are joined with new ones. Each
+     * side then reads the topic through a copy of its own, which changes only as that side's change reaches
+     * the join, so the join sees the two changes one after the other.
+     *
+     * @param shared the source tables both sides read, by topic
+     */
+    private KTable<Object, Object> side(Plan side, Map<String, Plan.Source> shared, Names names) {
+        if (shared.isEmpty()) {
+            return table(side, names, null);
+        }
+        Map<String, KTable<Object, Object>> outer = new HashMap<>(sideTables);
+        shared.forEach((topic, source) -> {
+            KTable<Object, Object> table = outer.containsKey(topic) ? outer.get(topic) : sources.table(source);
+            String copy = names.sideTable();
+            sideTables.put(topic, table.mapValues(value -> value, Named.as(copy),
+                    routing.materialized(copy, source.keySerde(), source.valueSerde())));
+        });
+        try {
+            return table(side, names, null);
+        } finally {
+            sideTables.clear();
+            sideTables.putAll(outer);
+        }
     }
 
     private KTable<Object, Object> lookupTable(Plan.Lookup lookup, Names names,
@@ -253,6 +292,7 @@ final class Steps {
     private static final class Names {
         private final String view;
         private int position;
+        private int sideTables;
 
         Names(String view) {
             this.view = view;
@@ -268,6 +308,11 @@ final class Steps {
 
         Named named(Plan step) {
             return Named.as(next(step));
+        }
+
+        /** @return the name of the next copy of a source table read by one side of a same-key join */
+        String sideTable() {
+            return view + ".join-side-table-" + ++sideTables;
         }
     }
 }

@@ -73,6 +73,14 @@ class OperatorDeterminismTest {
         add(all, "join of joins", () -> View.from(ORDERS)
                 .join(View.from(PRODUCTS), Order::productId, OrderNote::of).withValueSerde(Json.serde(OrderNote.class))
                 .join(View.from(SHIPMENTS), (note, shipment) -> note).materialize("v-join-of-joins", Json.serde(OrderNote.class)));
+        add(all, "self join", () -> View.from(ORDERS).join(View.from(ORDERS), (a, b) -> a)
+                .materialize("v-self-join", Json.serde(Order.class)));
+        add(all, "self join of filters", () -> View.from(ORDERS).filter((id, o) -> o.quantity() > 0)
+                .leftJoin(View.from(ORDERS).filter((id, o) -> o.quantity() > 9), (a, b) -> a)
+                .withValueSerde(Json.serde(Order.class))
+                .join(View.from(ORDERS), (ab, c) -> c).materialize("v-self-join-of-filters", Json.serde(Order.class)));
+        add(all, "fk self join", () -> View.from(ORDERS).join(View.from(ORDERS), Order::productId, (a, b) -> b)
+                .materialize("v-fk-self-join", Json.serde(Order.class)));
         add(all, "source", () -> View.from(ORDERS).materialize("v-source"));
         add(all, "global", Fixtures::productsGlobal);
         return all.stream();

@@ -656,6 +656,9 @@ final class ReferenceViews {
         all.add(check(View.from(PRODUCTS).materialize("products-table"), m -> new HashMap<>(m.products)));
         // orders is also read as events, so in a shared kit this table is the stream's toTable()
         all.add(check(View.from(ORDERS).materialize("orders-table"), m -> new HashMap<>(m.orders)));
+
+        // --- joins that read orders on both sides
+        all.addAll(ReferenceSelfJoins.all());
         return all;
     }
 }
