@@ -60,6 +60,20 @@ class ViewRuntimeBuilderTest {
     }
 
     @Test
+    void start_topicReadGloballyAndPartitioned_failsBeforeAnyBrokerIsAskedNamingTheWayOut() {
+        ViewDefinition<String, String> global = View.from(NAMES).materialize("all-names").global();
+        ViewDefinition<String, String> lookedUp = View.from(Topic.of("people", Serdes.String(), Serdes.String()))
+                .lookup(global, name -> name, (name, found) -> found).materialize("people-names", Serdes.String());
+
+        // no broker listens at port 1: the definitions are refused before the runtime would ask one
+        assertThatThrownBy(() -> ViewRuntime.builder().applicationId("a").bootstrapServers("localhost:1")
+                .view(lookedUp).view(VIEW).start())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("global view 'all-names' and also the partitioned view 'names'")
+                .hasMessageContaining("second ViewRuntime");
+    }
+
+    @Test
     void start_withoutApplicationId_throwsSayingWhatToCall() {
         assertThatThrownBy(() -> ViewRuntime.builder().bootstrapServers("a:9092").view(VIEW).start())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("applicationId(");

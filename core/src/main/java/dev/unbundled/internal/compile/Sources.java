@@ -81,10 +81,13 @@ final class Sources {
                 use.asStream = true;
             }
             if (use.globalView != null && (use.asTable || use.asStream)) {
+                String partitioned = use.globalView.equals(view) ? use.views.get(0) : view;
                 throw new IllegalArgumentException("Topic '" + source.topic().name() + "' feeds the global view '"
-                        + use.globalView + "' and also view '" + (use.globalView.equals(view) ? use.views.get(0) : view)
-                        + "'; Kafka Streams reads a topic either globally or partitioned, not both. Read the"
-                        + " global view with lookup(), or make the other view read the topic non-globally only");
+                        + use.globalView + "' and also the partitioned view '" + partitioned + "'; Kafka Streams reads"
+                        + " a topic either globally or partitioned within one application, not both. Run the global"
+                        + " view and the views that look it up in a second ViewRuntime with its own applicationId, or"
+                        + " enrich with a foreign-key join, join(View.from(" + source.topic().name() + "), keyOf,"
+                        + " joiner), instead of lookup(): it also follows later changes of the looked-up rows");
             }
         }
     }

@@ -491,7 +491,11 @@ class OperatorMisuseTest {
 
         assertThatThrownBy(() -> ViewTestKit.of(StoreUnderTest.get(), enriched, local))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'products'");
+                .hasMessageContaining("'products'")
+                .hasMessageContaining("partitioned view 'local-products'")
+                .hasMessageContaining("second ViewRuntime with its own applicationId")
+                .hasMessageContaining("join(View.from(products), keyOf, joiner)")
+                .hasMessageNotContaining("make the other view read the topic non-globally");
     }
 
     // the testkit
