@@ -38,6 +38,7 @@ public final class Compiler {
     private final Map<String, String> storeNames = new LinkedHashMap<>();
     private final Map<String, String> historyStores = new LinkedHashMap<>();
     private final Changes changes = new Changes();
+    private final RecordLimits limits;
 
     private Compiler(Properties config) {
         // the builder must see the config: explicit-naming enforcement and the store type are read from it
@@ -47,7 +48,8 @@ public final class Compiler {
         topology.putAll(config);
         this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(topology)));
         this.routing = (StoreRouting) config.get(StoreRouting.CONFIG);
-        this.sources = new Sources(builder, routing);
+        this.limits = RecordLimits.of(config);
+        this.sources = new Sources(builder, routing, limits);
         this.steps = new Steps(sources, routing, globals);
     }
 
@@ -94,7 +96,8 @@ public final class Compiler {
             }
         }
         CompiledViews compiled = new CompiledViews(topology, Map.copyOf(all), Map.copyOf(storeNames),
-                Map.copyOf(historyStores), sources.viewsByTopic(), Map.copyOf(internalTopics), positions, changes);
+                Map.copyOf(historyStores), sources.viewsByTopic(), Map.copyOf(internalTopics), positions, changes,
+                limits);
         Map<String, Set<String>> inputs = new ConcurrentHashMap<>();
         changes.inputTopics(view -> inputs.computeIfAbsent(view, compiled::inputTopics));
         return compiled;
