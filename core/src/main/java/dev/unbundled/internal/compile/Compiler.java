@@ -49,6 +49,7 @@ public final class Compiler {
         this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(topology)));
         this.routing = (StoreRouting) config.get(StoreRouting.CONFIG);
         this.limits = RecordLimits.of(config);
+        routing.limitRows(limits);
         this.sources = new Sources(builder, routing, limits);
         this.steps = new Steps(sources, routing, globals);
     }

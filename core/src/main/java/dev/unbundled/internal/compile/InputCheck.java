@@ -23,7 +23,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * </ul>
  *
  * <p>The checks wrap the topic's deserializers, where the bytes and their sizes are known; they cost a null
- * test and a length comparison a record.
+ * test and a length comparison a record. Kafka Streams makes a source's serdes the serdes of its table, so
+ * the same deserializers also read the table's store and, on a foreign-key join, its foreign keys: they check
+ * only what is read from the topic itself.
  */
 final class InputCheck {
     private final String topic;
@@ -132,11 +134,14 @@ final class InputCheck {
 
         @Override
         public Object deserialize(String topic, byte[] data) {
-            return deserialize(topic, null, data);
+            return InputCheck.this.topic.equals(topic) ? deserialize(topic, null, data) : delegate.deserialize(topic, data);
         }
 
         @Override
         public Object deserialize(String topic, Headers headers, byte[] data) {
+            if (!InputCheck.this.topic.equals(topic)) {
+                return delegate.deserialize(topic, headers, data);
+            }
             if (key) {
                 checkKey(data);
             } else {

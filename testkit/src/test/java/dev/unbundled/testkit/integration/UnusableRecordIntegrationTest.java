@@ -157,6 +157,35 @@ class UnusableRecordIntegrationTest {
     }
 
     @Test
+    void rowTheViewMakesOverTheLimit_isALetter_nextRowsApplied_viewAgreesWithItsChangelogAfterARestart() {
+        ViewDefinition<String, String> blownUp = View.from(orders)
+                .mapValues(order -> order.quantity() == 99 ? "x".repeat(TWO_MB) : order.productId(), Serdes.String())
+                .materialize("blown-up");
+        ViewRuntime first = start(blownUp);
+        ReadOnlyView<String, String> before = first.view(blownUp).awaitReady(PATIENCE);
+        send(orders.name(), "o-1", json(new Order("p-1", 1)));
+        long bigOffset = send(orders.name(), "o-1", json(new Order("p-1", 99)));
+        send(orders.name(), "o-2", json(new Order("p-2", 2)));
+        send(orders.name(), "o-3", json(new Order("p-3", 3)));
+
+        await().atMost(PATIENCE).until(() -> before.get("o-3").isPresent());
+        assertThat(before.getAll(List.of("o-1", "o-2", "o-3")))
+                .containsExactly(Map.entry("o-1", "p-1"), Map.entry("o-2", "p-2"), Map.entry("o-3", "p-3"));
+        assertThat(readDeadLetters(first.deadLetterTopic(blownUp), 1)).singleElement().satisfies(letter -> {
+            assertThat(letter.view()).isEqualTo("blown-up");
+            assertThat(letter.sourceOffset()).isEqualTo(bigOffset);
+            assertThat(letter.exceptionMessage()).startsWith("row too large");
+        });
+        assertThat(first.deadLetters()).containsEntry("blown-up", 1L);
+        first.close();
+
+        ViewRuntime second = start(blownUp);
+        ReadOnlyView<String, String> after = second.view(blownUp).awaitReady(PATIENCE);
+        assertThat(after.getAll(List.of("o-1", "o-2", "o-3")))
+                .containsExactly(Map.entry("o-1", "p-1"), Map.entry("o-2", "p-2"), Map.entry("o-3", "p-3"));
+    }
+
+    @Test
     void nullKeysOnTableTopic_areLettersWithTheirCoordinates_counted_goodRowsAroundThemApplied() {
         ViewRuntime runtime = start(ordersById);
         ReadOnlyView<String, Order> view = runtime.view(ordersById).awaitReady(PATIENCE);

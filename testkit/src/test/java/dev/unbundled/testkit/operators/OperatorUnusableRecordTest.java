@@ -106,6 +106,26 @@ class OperatorUnusableRecordTest {
     }
 
     @Test
+    void deadLetters_viewMakesARowOverTheLimit_rowLeftOutAsALetterKeyKeepsItsRowLaterRowsApplied() {
+        ViewDefinition<String, String> blownUp = View.from(ORDERS)
+                .mapValues(order -> order.quantity() == 99 ? "x".repeat(TWO_MB) : order.productId(), Serdes.String())
+                .materialize("blown-up");
+        try (ViewTestKit own = ViewTestKit.of(StoreUnderTest.get(), blownUp)) {
+            own.input(ORDERS).pipe("o-1", new Order("p-1", 1))
+                    .pipe("o-1", new Order("p-1", 99))
+                    .pipe("o-2", new Order("p-2", 2));
+
+            assertThat(own.deadLetters(blownUp)).singleElement().satisfies(letter -> {
+                assertThat(letter.view()).isEqualTo("blown-up");
+                assertThat(letter.sourceOffset()).isEqualTo(1L);
+                assertThat(letter.exceptionMessage()).startsWith("row too large").contains("blown-up");
+            });
+            assertThat(own.deadLetterCounts()).containsEntry("blown-up", 1L);
+            assertThat(own.view(blownUp)).containsExactlyEntriesOf(Map.of("o-1", "p-1", "o-2", "p-2"));
+        }
+    }
+
+    @Test
     void deadLetters_nullKeyOnTableTopic_isALetterWithItsCoordinatesAndCounted() {
         byte[] value = ORDERS.valueSerde().serializer().serialize("orders", new Order("p-1", 5));
         kit.input(ORDERS).pipe("o-1", new Order("p-1", 1))
