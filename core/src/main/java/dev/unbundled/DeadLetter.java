@@ -11,10 +11,11 @@ import org.apache.kafka.common.header.Headers;
  * {@code <application-id>.<view>.dlq}: the original key and value bytes, where they came from, and why
  * they failed. Reprocess or inspect them with any consumer.
  *
- * <p>A letter always fits its topic: a key or value longer than half of what the producer (and a broker with
- * default settings, about 1 MiB) accepts is cut to its first bytes, and the headers
- * {@value #ORIGINAL_KEY_SIZE} and {@value #ORIGINAL_VALUE_SIZE} then give the original sizes; the record
- * itself is still in its source topic, at its offset.
+ * <p>A letter always fits its topic: when the key and value together take more than half of what the producer
+ * accepts ({@code max.request.size}; at most 512 KiB, as a broker with default settings takes about 1 MiB),
+ * the letter keeps their first bytes, {@link #truncated()} is true, and {@link #originalKeySize()} and
+ * {@link #originalValueSize()} (headers {@value #ORIGINAL_KEY_SIZE} and {@value #ORIGINAL_VALUE_SIZE}) give
+ * the whole sizes; the record itself is still in its source topic, at its offset.
  *
  * <pre>{@code
  * for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofSeconds(1))) {

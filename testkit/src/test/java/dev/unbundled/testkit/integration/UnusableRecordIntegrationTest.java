@@ -62,10 +62,14 @@ class UnusableRecordIntegrationTest {
     record Product(String name) {
     }
 
+    record Note(String group, String text) {
+    }
+
     private final List<ViewRuntime> runtimes = new CopyOnWriteArrayList<>();
     private KafkaProducer<byte[], byte[]> producer;
     private Topic<String, Order> orders;
     private Topic<String, Product> products;
+    private Topic<String, Note> notes;
     private ViewDefinition<String, Order> ordersById;
     private String applicationId;
 
@@ -78,11 +82,13 @@ class UnusableRecordIntegrationTest {
         EmbeddedKafka kafka = KAFKA.kafka();
         orders = Topic.of("big-orders-" + run, Serdes.String(), Json.serde(Order.class));
         products = Topic.of("big-products-" + run, Serdes.String(), Json.serde(Product.class));
+        notes = Topic.of("big-notes-" + run, Serdes.String(), Json.serde(Note.class));
         // the input topics take records of up to 5 MB, as a topic someone raised the limit of would
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             Map<String, String> large = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, "5000000");
             admin.createTopics(List.of(new NewTopic(orders.name(), 1, (short) 1).configs(large),
-                    new NewTopic(products.name(), 1, (short) 1).configs(large))).all().get();
+                    new NewTopic(products.name(), 1, (short) 1).configs(large),
+                    new NewTopic(notes.name(), 1, (short) 1).configs(large))).all().get();
         }
         ordersById = View.from(orders).materialize("orders-by-id");
         applicationId = "unusable-" + run;
@@ -186,6 +192,28 @@ class UnusableRecordIntegrationTest {
     }
 
     @Test
+    void internalRecordOverTheLimit_isALetterOfTheView_nextRecordApplied() {
+        // a re-grouped update carries the row's old and new value in one repartition record: 2 x 600 KB here
+        ViewDefinition<String, Long> perGroup = View.from(notes).groupBy(Note::group, Serdes.String()).count()
+                .materialize("notes-per-group");
+        ViewRuntime runtime = start(perGroup);
+        ReadOnlyView<String, Long> view = runtime.view(perGroup).awaitReady(PATIENCE);
+        send(notes.name(), "n-1", json(new Note("g", "a".repeat(600_000))));
+        long updateOffset = send(notes.name(), "n-1", json(new Note("g", "b".repeat(600_000))));
+        send(notes.name(), "n-2", json(new Note("g", "small")));
+
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(view.get("g")).contains(2L));
+        assertThat(readDeadLetters(runtime.deadLetterTopic(perGroup), 1)).singleElement().satisfies(letter -> {
+            assertThat(letter.view()).isEqualTo("notes-per-group");
+            assertThat(letter.sourceOffset()).isEqualTo(updateOffset);
+            assertThat(letter.exceptionClass()).isEqualTo("org.apache.kafka.common.errors.RecordTooLargeException");
+            assertThat(letter.exceptionMessage()).startsWith("record too large to write");
+        });
+        assertThat(runtime.deadLetters()).containsEntry("notes-per-group", 1L);
+        assertThat(view.status().state()).isEqualTo(ViewStatus.State.READY);
+    }
+
+    @Test
     void nullKeysOnTableTopic_areLettersWithTheirCoordinates_counted_goodRowsAroundThemApplied() {
         ViewRuntime runtime = start(ordersById);
         ReadOnlyView<String, Order> view = runtime.view(ordersById).awaitReady(PATIENCE);
@@ -246,6 +274,10 @@ class UnusableRecordIntegrationTest {
 
     private byte[] json(Order order) {
         return orders.valueSerde().serializer().serialize(orders.name(), order);
+    }
+
+    private byte[] json(Note note) {
+        return notes.valueSerde().serializer().serialize(notes.name(), note);
     }
 
     private List<DeadLetter> readDeadLetters(String topic, int expected) {
