@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
@@ -15,6 +16,7 @@ import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
@@ -87,8 +89,22 @@ public final class DeadLetterHandler
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                            Exception exception) {
+        if (isEarlierSendFailure(exception)) {
+            // Kafka Streams reports a failed write on the next write it is asked for: the record being processed
+            // now is not at fault, and it must not stand in as a dead letter for the record that was
+            return ProcessingExceptionHandler.Response.fail();
+        }
         return ProcessingExceptionHandler.Response.resume(
                 router.deadLetters(context, context.sourceRawKey(), context.sourceRawValue(), exception));
+    }
+
+    /**
+     * @return true for the exception Kafka Streams' record collector throws at a write when an earlier write
+     *     failed (a plain {@link StreamsException} around the producer's exception), rather than anything the
+     *     record being processed did
+     */
+    private static boolean isEarlierSendFailure(Exception exception) {
+        return exception.getClass() == StreamsException.class && exception.getCause() instanceof KafkaException;
     }
 
     @Override

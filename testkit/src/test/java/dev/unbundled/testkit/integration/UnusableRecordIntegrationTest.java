@@ -214,6 +214,28 @@ class UnusableRecordIntegrationTest {
     }
 
     @Test
+    void writeTheBrokerRefuses_stopsTheRuntime_theRecordsAfterItAreNoDeadLetters() {
+        // the views' changelog refuses rows stamped over a minute ago: a write Kafka Streams reports at the next one
+        ViewRuntime runtime = start(ordersById, Map.of("topic.message.timestamp.before.max.ms", 60_000));
+        ReadOnlyView<String, Order> view = runtime.view(ordersById).awaitReady(PATIENCE);
+        long anHourAgo = System.currentTimeMillis() - Duration.ofHours(1).toMillis();
+        try {
+            producer.send(new ProducerRecord<>(orders.name(), 0, anHourAgo, bytes("o-old"), json(new Order("p-1", 1))))
+                    .get();
+        } catch (Exception e) {
+            throw new AssertionError("Could not produce to " + orders.name(), e);
+        }
+        AtomicInteger next = new AtomicInteger();
+
+        await().atMost(PATIENCE).pollInterval(Duration.ofMillis(200)).until(() -> {
+            send(orders.name(), "o-" + next.incrementAndGet(), json(new Order("p-1", 2)));
+            return view.status().state() == ViewStatus.State.ERROR || runtime.deadLetters().get("orders-by-id") > 0;
+        });
+        assertThat(runtime.deadLetters()).containsEntry("orders-by-id", 0L);
+        assertThat(view.status().state()).isEqualTo(ViewStatus.State.ERROR);
+    }
+
+    @Test
     void nullKeysOnTableTopic_areLettersWithTheirCoordinates_counted_goodRowsAroundThemApplied() {
         ViewRuntime runtime = start(ordersById);
         ReadOnlyView<String, Order> view = runtime.view(ordersById).awaitReady(PATIENCE);
@@ -254,7 +276,13 @@ class UnusableRecordIntegrationTest {
     }
 
     private ViewRuntime start(ViewDefinition<?, ?> view) {
-        ViewRuntime runtime = ViewRuntime.builder()
+        return start(view, Map.of());
+    }
+
+    private ViewRuntime start(ViewDefinition<?, ?> view, Map<String, Object> properties) {
+        ViewRuntime.Builder builder = ViewRuntime.builder();
+        properties.forEach(builder::property);
+        ViewRuntime runtime = builder
                 .applicationId(applicationId)
                 .bootstrapServers(KAFKA.kafka().bootstrapServers())
                 .stateDir(stateDir)
