@@ -69,6 +69,46 @@ class DeadLetterTest {
         assertThat(letter("order-notes", 7, null, null).toString()).endsWith("key=null, value=null]");
     }
 
+    @Test
+    void of_letterCutToFit_givesTheOriginalSizesAndIsTruncated() {
+        Headers headers = coordinates()
+                .add(DeadLetter.ORIGINAL_KEY_SIZE, bytes("3"))
+                .add(DeadLetter.ORIGINAL_VALUE_SIZE, bytes("2000000"));
+
+        DeadLetter letter = DeadLetter.of(headers, bytes("o-1"), bytes("[[[["));
+
+        assertThat(letter.truncated()).isTrue();
+        assertThat(letter.originalKeySize()).isEqualTo(3);
+        assertThat(letter.originalValueSize()).isEqualTo(2_000_000);
+        assertThat(letter.toString()).endsWith("key=3 bytes, value=4 of 2000000 bytes]");
+    }
+
+    @Test
+    void of_wholeLetter_originalSizesAreItsOwn_notTruncated() {
+        DeadLetter letter = DeadLetter.of(coordinates(), null, bytes("{not json"));
+
+        assertThat(letter.truncated()).isFalse();
+        assertThat(letter.originalKeySize()).isEqualTo(-1);
+        assertThat(letter.originalValueSize()).isEqualTo(9);
+    }
+
+    @Test
+    void equals_sameBytesOtherOriginalSize_isNotEqual() {
+        DeadLetter whole = letter("order-notes", 7, "o-1", "[[[[");
+        DeadLetter cut = new DeadLetter("order-notes", "orders", 2, 7, whole.exceptionClass(), whole.exceptionMessage(),
+                whole.key(), whole.value(), 3, 2_000_000);
+
+        assertThat(cut).isNotEqualTo(whole);
+    }
+
+    private static Headers coordinates() {
+        return new RecordHeaders()
+                .add(DeadLetter.VIEW, bytes("order-notes"))
+                .add(DeadLetter.SOURCE_TOPIC, bytes("orders"))
+                .add(DeadLetter.SOURCE_PARTITION, bytes("2"))
+                .add(DeadLetter.SOURCE_OFFSET, bytes("7"));
+    }
+
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }

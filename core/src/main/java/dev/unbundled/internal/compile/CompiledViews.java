@@ -21,13 +21,15 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *     (repartition and foreign-key join topics), by view name, without the application id prefix
  * @param positions how far each input partition has been processed
  * @param changes the change taps of the views, for subscriptions
+ * @param limits how large a record the views can write
  */
 public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object, Object>> definitions,
                             Map<String, String> storeNames, Map<String, String> historyStores,
                             Map<String, List<String>> viewsByTopic,
                             Map<String, Set<String>> internalTopics,
                             Positions positions,
-                            Changes changes) {
+                            Changes changes,
+                            RecordLimits limits) {
 
     /**
      * @param view a view's name

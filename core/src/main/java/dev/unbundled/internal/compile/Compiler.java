@@ -39,6 +39,7 @@ public final class Compiler {
     private final Map<String, String> storeNames = new LinkedHashMap<>();
     private final Map<String, String> historyStores = new LinkedHashMap<>();
     private final Changes changes = new Changes();
+    private final RecordLimits limits;
 
     private Compiler(Properties config) {
         // the builder must see the config: explicit-naming enforcement and the store type are read from it
@@ -48,7 +49,9 @@ public final class Compiler {
         topology.putAll(config);
         this.builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(topology)));
         this.routing = (StoreRouting) config.get(StoreRouting.CONFIG);
-        this.sources = new Sources(builder, routing);
+        this.limits = RecordLimits.of(config);
+        routing.limitRows(limits);
+        this.sources = new Sources(builder, routing, limits);
         this.steps = new Steps(sources, routing, globals);
     }
 
@@ -94,8 +97,9 @@ public final class Compiler {
                 }
             }
         }
-        CompiledViews compiled = new CompiledViews(topology, Collections.unmodifiableMap(new LinkedHashMap<>(all)), Map.copyOf(storeNames),
-                Map.copyOf(historyStores), sources.viewsByTopic(), Map.copyOf(internalTopics), positions, changes);
+        CompiledViews compiled = new CompiledViews(topology, Collections.unmodifiableMap(new LinkedHashMap<>(all)),
+                Map.copyOf(storeNames), Map.copyOf(historyStores), sources.viewsByTopic(), Map.copyOf(internalTopics),
+                positions, changes, limits);
         Map<String, Set<String>> inputs = new ConcurrentHashMap<>();
         changes.inputTopics(view -> inputs.computeIfAbsent(view, compiled::inputTopics));
         return compiled;

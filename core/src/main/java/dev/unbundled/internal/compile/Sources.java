@@ -21,19 +21,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * The input topics of one topology: each topic becomes one source, and at most one table and one stream of
- * events, shared by every view that reads it.
+ * events, shared by every view that reads it. Every record is checked as it is read ({@link InputCheck}): a
+ * null key where a table needs one, or a record too large to write, is a dead letter before any view uses it.
  */
 final class Sources {
     private final StreamsBuilder builder;
     private final StoreRouting routing;
+    private final RecordLimits limits;
     private final Map<String, TopicUse> topics = new LinkedHashMap<>();
     private final Map<String, KTable<Object, Object>> tables = new HashMap<>();
     private final Map<String, KStream<Object, Object>> streams = new HashMap<>();
     private final Map<String, KStream<Object, Object>> events = new HashMap<>();
+    /** The records of a topic read both as a table and as events that the table may take: those with a key. */
+    private final Map<String, KStream<Object, Object>> keyed = new HashMap<>();
 
-    Sources(StreamsBuilder builder, StoreRouting routing) {
+    Sources(StreamsBuilder builder, StoreRouting routing, RecordLimits limits) {
         this.builder = builder;
         this.routing = routing;
+        this.limits = limits;
     }
 
     /** How the views of one topology use one topic. */
@@ -44,9 +49,21 @@ final class Sources {
         String globalView;
         String bareView;
         final List<String> views = new ArrayList<>();
+        final List<String> tableViews = new ArrayList<>();
+        private InputCheck check;
 
         TopicUse(Topic<Object, Object> topic) {
             this.topic = topic;
+        }
+
+        /** @return the checks on the topic's records, made once every view has been collected */
+        InputCheck check(RecordLimits limits) {
+            if (check == null) {
+                boolean global = globalView != null;
+                check = new InputCheck(topic.name(), views, global ? views : tableViews, global || !asStream,
+                        global ? 0 : limits.rowBytes());
+            }
+            return check;
         }
 
         String sourceName() {
@@ -74,6 +91,9 @@ final class Sources {
                 use.globalView = view;
             } else if (source.isTable()) {
                 use.asTable = true;
+                if (!use.tableViews.contains(view)) {
+                    use.tableViews.add(view);
+                }
                 if (plan == definition.plan() && use.bareView == null) {
                     use.bareView = view;
                 }
@@ -144,8 +164,7 @@ final class Sources {
     /** @return a global view's table: its topic, replicated to every instance */
     GlobalKTable<Object, Object> globalTable(DefinitionImpl<Object, Object> definition) {
         Topic<Object, Object> topic = ((Plan.Source) definition.plan()).topic();
-        return builder.globalTable(topic.name(),
-                Consumed.with(topic.keySerde(), topic.valueSerde()).withName(topics.get(topic.name()).sourceName()),
+        return builder.globalTable(topic.name(), consumed(topics.get(topic.name())),
                 routing.materialized(definition.name(), topic.keySerde(), topic.valueSerde()));
     }
 
@@ -156,7 +175,8 @@ final class Sources {
             Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> store =
                     routing.materialized(use.tableStoreName(), use.topic.keySerde(), use.topic.valueSerde());
             if (use.asStream) {
-                return stream(source).toTable(Named.as(use.sourceName() + ".table"), store);
+                stream(source);
+                return keyed.get(name).toTable(Named.as(use.sourceName() + ".table"), store);
             }
             return builder.table(name, consumed(use), store);
         });
@@ -164,7 +184,17 @@ final class Sources {
 
     private KStream<Object, Object> stream(Plan.Source source) {
         TopicUse use = topics.get(source.topic().name());
-        return streams.computeIfAbsent(use.topic.name(), name -> builder.stream(name, consumed(use)));
+        return streams.computeIfAbsent(use.topic.name(), name -> {
+            KStream<Object, Object> stream = builder.stream(name, consumed(use));
+            if (use.asTable) {
+                // the table's branch is the source's first child: a write on another branch (a repartition)
+                // frees the record's bytes, and the dead letter of a null key should carry them
+                InputCheck check = use.check(limits);
+                keyed.put(name, stream.filter((key, value) -> check.requireKey(key),
+                        Named.as(use.sourceName() + ".keyed")));
+            }
+            return stream;
+        });
     }
 
     /** A topic's events: its records less the null values, which are deletes, not facts. */
@@ -174,7 +204,9 @@ final class Sources {
                 name -> stream(source).filter((key, value) -> value != null, Named.as(use.sourceName() + ".events")));
     }
 
-    private static Consumed<Object, Object> consumed(TopicUse use) {
-        return Consumed.with(use.topic.keySerde(), use.topic.valueSerde()).withName(use.sourceName());
+    private Consumed<Object, Object> consumed(TopicUse use) {
+        InputCheck check = use.check(limits);
+        return Consumed.with(check.keys(use.topic.keySerde()), check.values(use.topic.valueSerde()))
+                .withName(use.sourceName());
     }
 }

@@ -35,6 +35,8 @@ public final class StoreRouting {
     private final List<String> viewsLongestFirst;
     /** The store of each source table, by store name: {@code <topic>.table} and the views that are a bare table. */
     private final Map<String, ViewStore> tables;
+    /** The most bytes a stored row may take, or 0 before the compiler has said; see {@link #limitRows}. */
+    private volatile int rowBytes;
 
     /**
      * @param defaultStore the store of views that choose none, and of stores that belong to no view
@@ -210,7 +212,18 @@ public final class StoreRouting {
      */
     Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> materialized(String storeName, Serde<Object> keySerde,
                                                                           Serde<Object> valueSerde) {
+        Serde<Object> values = rowBytes > 0 ? RowSizeCheck.values(storeName, valueSerde, rowBytes) : valueSerde;
         return Materialized.<Object, Object, KeyValueStore<Bytes, byte[]>>as(storeName)
-                .withKeySerde(keySerde).withValueSerde(valueSerde).withStoreType(suppliersFor(storeName));
+                .withKeySerde(keySerde).withValueSerde(values).withStoreType(suppliersFor(storeName));
+    }
+
+    /**
+     * Makes every store materialised from now on refuse a row too large for its changelog, before the store
+     * takes it: the compiler calls this before it materialises anything.
+     *
+     * @param limits how large a record the views can write
+     */
+    void limitRows(RecordLimits limits) {
+        this.rowBytes = limits.rowBytes();
     }
 }

@@ -7,19 +7,32 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
  * Kafka Streams' three error hooks, all answering the same way: the record that could not be read,
  * processed or serialised goes to the dead-letter topic of the view that lost it, and processing goes
- * on. Failures to send to Kafka are not bad records and keep Kafka Streams' default handling.
+ * on. Failures to send to Kafka are not bad records and keep Kafka Streams' default handling, with two
+ * exceptions, so that one record's fault never stops the views nor falls on the records after it:
+ *
+ * <ul>
+ *   <li>a dead letter that cannot be written is logged with its coordinates and processing goes on (a
+ *       failed send would otherwise fail the next record's write, and send that good record to the
+ *       dead-letter topic in its place);</li>
+ *   <li>a record too large to write ({@link RecordTooLargeException}), such as a row a join made larger than
+ *       the producer's {@code max.request.size}, is a dead letter of the view that wrote it. Input records too
+ *       large for any view are caught before, as they are read, and never reach a store.</li>
+ * </ul>
  */
 public final class DeadLetterHandler
         implements DeserializationExceptionHandler, ProcessingExceptionHandler, ProductionExceptionHandler {
@@ -76,14 +89,43 @@ public final class DeadLetterHandler
     @Override
     public ProcessingExceptionHandler.Response handleError(ErrorHandlerContext context, Record<?, ?> record,
                                                            Exception exception) {
+        if (isEarlierSendFailure(exception)) {
+            // Kafka Streams reports a failed write on the next write it is asked for: the record being processed
+            // now is not at fault, and it must not stand in as a dead letter for the record that was
+            return ProcessingExceptionHandler.Response.fail();
+        }
         return ProcessingExceptionHandler.Response.resume(
                 router.deadLetters(context, context.sourceRawKey(), context.sourceRawValue(), exception));
+    }
+
+    /**
+     * @return true for the exception Kafka Streams' record collector throws at a write when an earlier write
+     *     failed (a plain {@link StreamsException} around the producer's exception), rather than anything the
+     *     record being processed did
+     */
+    private static boolean isEarlierSendFailure(Exception exception) {
+        return exception.getClass() == StreamsException.class && exception.getCause() instanceof KafkaException;
     }
 
     @Override
     public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                            ProducerRecord<byte[], byte[]> record,
                                                            Exception exception) {
+        if (router.isDeadLetterTopic(record.topic())) {
+            router.lost(record, exception);
+            return exception instanceof RetriableException
+                    ? ProductionExceptionHandler.Response.retry()
+                    : ProductionExceptionHandler.Response.resume();
+        }
+        if (exception instanceof RecordTooLargeException) {
+            // Kafka Streams has already freed the source record's bytes: the letter keeps the row it could not write
+            RecordTooLargeException tooLarge = new RecordTooLargeException("record too large to write to '"
+                    + record.topic() + "' (" + exception.getMessage() + "); the view derived it from the record at "
+                    + context.topic() + "-" + context.partition() + "@" + context.offset() + " and cannot keep it; raise"
+                    + " max.request.size (and the topics' max.message.bytes) or keep rows smaller");
+            return ProductionExceptionHandler.Response.resume(router.deadLetters(context.processorNodeId(),
+                    context.topic(), context.partition(), context.offset(), record.key(), record.value(), tooLarge));
+        }
         return exception instanceof RetriableException
                 ? ProductionExceptionHandler.Response.retry()
                 : ProductionExceptionHandler.Response.fail();

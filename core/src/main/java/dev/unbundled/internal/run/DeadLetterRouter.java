@@ -3,8 +3,11 @@ package dev.unbundled.internal.run;
 import dev.unbundled.DeadLetter;
 import dev.unbundled.internal.compile.CompiledViews;
 import dev.unbundled.internal.compile.Positions;
+import dev.unbundled.internal.compile.RecordLimits;
+import dev.unbundled.internal.compile.UnusableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +24,14 @@ import org.slf4j.LoggerFactory;
 /**
  * Decides which views lost a bad record and builds the records for their dead-letter topics
  * ({@code <application-id>.<view>.dlq}), with headers that say where the record came from and why it
- * failed. Counts what it routed, per view.
+ * failed. Counts what it routed, per view. A letter always fits what the producer and the broker accept: a
+ * key or value too long for that is cut ({@link RecordLimits#letterBytes()}), and the letter then carries the
+ * original sizes ({@link DeadLetter#ORIGINAL_KEY_SIZE}, {@link DeadLetter#ORIGINAL_VALUE_SIZE}).
  */
 public final class DeadLetterRouter {
     private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRouter.class);
+    /** The most characters of an exception's message a letter keeps. */
+    static final int MESSAGE_CHARS = 4096;
 
     private final String applicationId;
     private final List<String> viewsLongestFirst;
@@ -33,6 +40,7 @@ public final class DeadLetterRouter {
     private final java.util.Set<String> globalTopics;
     private final Consumer<ProducerRecord<byte[], byte[]>> directSink;
     private final Positions positions;
+    private final int letterBytes;
 
     /**
      * @param applicationId the application id, the first part of every dead-letter topic's name
@@ -43,6 +51,7 @@ public final class DeadLetterRouter {
                             Consumer<ProducerRecord<byte[], byte[]>> directSink) {
         this.globalTopics = views.globalTopics();
         this.positions = views.positions();
+        this.letterBytes = views.limits().letterBytes();
         this.directSink = directSink;
         this.applicationId = applicationId;
         this.viewsLongestFirst = views.definitions().keySet().stream()
@@ -77,6 +86,15 @@ public final class DeadLetterRouter {
         Map<String, Long> snapshot = new TreeMap<>();
         counts.forEach((view, count) -> snapshot.put(view, count.sum()));
         return snapshot;
+    }
+
+    /**
+     * @param topic a topic
+     * @return true if it is one of the views' dead-letter topics
+     */
+    public boolean isDeadLetterTopic(String topic) {
+        return topic != null && topic.startsWith(applicationId + ".") && topic.endsWith(".dlq")
+                && counts.containsKey(topic.substring(applicationId.length() + 1, topic.length() - ".dlq".length()));
     }
 
     /** @return every dead-letter topic of the compiled views */
@@ -118,7 +136,14 @@ public final class DeadLetterRouter {
     public List<ProducerRecord<byte[], byte[]>> deadLetters(String processor, String topic, int partition, long offset,
                                                             byte[] key, byte[] value, Exception exception) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>();
-        for (String view : viewsFor(processor, topic)) {
+        String message = String.valueOf(exception.getMessage());
+        if (message.length() > MESSAGE_CHARS) {
+            message = message.substring(0, MESSAGE_CHARS) + "... (" + message.length() + " characters)";
+        }
+        int valueKept = value == null ? 0 : Math.min(value.length,
+                Math.max(letterBytes / 2, letterBytes - (key == null ? 0 : key.length)));
+        int keyKept = key == null ? 0 : Math.min(key.length, letterBytes - valueKept);
+        for (String view : viewsFor(processor, topic, exception)) {
             RecordHeaders headers = new RecordHeaders();
             header(headers, DeadLetter.VIEW, view);
             header(headers, DeadLetter.SOURCE_TOPIC, topic);
@@ -126,17 +151,43 @@ public final class DeadLetterRouter {
             header(headers, DeadLetter.SOURCE_OFFSET, String.valueOf(offset));
             header(headers, DeadLetter.PROCESSOR, processor);
             header(headers, DeadLetter.EXCEPTION_CLASS, exception.getClass().getName());
-            header(headers, DeadLetter.EXCEPTION_MESSAGE, String.valueOf(exception.getMessage()));
-            records.add(new ProducerRecord<>(topicOf(view), null, key, value, headers));
+            header(headers, DeadLetter.EXCEPTION_MESSAGE, message);
+            boolean cut = key != null && keyKept < key.length || value != null && valueKept < value.length;
+            if (cut) {
+                header(headers, DeadLetter.ORIGINAL_KEY_SIZE, key == null ? null : String.valueOf(key.length));
+                header(headers, DeadLetter.ORIGINAL_VALUE_SIZE, value == null ? null : String.valueOf(value.length));
+            }
+            records.add(new ProducerRecord<>(topicOf(view), null, cut(key, keyKept), cut(value, valueKept), headers));
             counts.computeIfAbsent(view, v -> new LongAdder()).increment();
-            LOG.warn("View '{}' could not use the record at {}-{}@{} ({}: {}); it went to dead-letter topic '{}'",
-                    view, topic, partition, offset,
-                    exception.getClass().getSimpleName(), exception.getMessage(), topicOf(view));
+            LOG.warn("View '{}' could not use the record at {}-{}@{} ({}: {}); it went to dead-letter topic '{}'{}",
+                    view, topic, partition, offset, exception.getClass().getSimpleName(), message, topicOf(view),
+                    cut ? ", its key and value cut to " + letterBytes + " bytes" : "");
         }
         return records;
     }
 
-    private List<String> viewsFor(String processor, String topic) {
+    private static byte[] cut(byte[] bytes, int kept) {
+        return bytes == null || kept == bytes.length ? bytes : Arrays.copyOf(bytes, kept);
+    }
+
+    /**
+     * Logs a dead letter that could not be written, so that the record is never lost without a trace: the
+     * log line has its coordinates, and it is still in its topic.
+     *
+     * @param letter the dead letter
+     * @param failure why it could not be written
+     */
+    public void lost(ProducerRecord<byte[], byte[]> letter, Exception failure) {
+        DeadLetter lost = DeadLetter.of(letter.headers(), null, null);
+        LOG.error("View '{}': could not write a dead letter to {}; the record is still at {}-{} offset {} ({}): {}",
+                lost.view(), letter.topic(), lost.sourceTopic(), lost.sourcePartition(), lost.sourceOffset(),
+                lost.exceptionMessage(), failure.toString());
+    }
+
+    private List<String> viewsFor(String processor, String topic, Exception exception) {
+        if (exception instanceof UnusableRecordException unusable && !unusable.views().isEmpty()) {
+            return unusable.views();
+        }
         if (processor != null) {
             for (String view : viewsLongestFirst) {
                 if (processor.startsWith(view + ".")) {
