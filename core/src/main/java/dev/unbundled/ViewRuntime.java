@@ -276,6 +276,12 @@ public interface ViewRuntime extends AutoCloseable {
          * {@code processing.guarantee}. Unbundled's own settings (error handlers, store defaults) win
          * over the same keys given here.
          *
+         * <p>Views run {@code exactly_once_v2} by default: after a crash, nothing is counted twice and no view
+         * keeps a row its query no longer has. {@code property("processing.guarantee", "at_least_once")} trades
+         * that for lower latency through repartitions (no wait for commits): a crash then replays the records
+         * processed since the last commit, so event aggregations count them again and a table view can keep a
+         * stale row until its key changes again. The runtime logs that risk when it starts.
+         *
          * @param key the property name
          * @param value its value
          * @return this builder

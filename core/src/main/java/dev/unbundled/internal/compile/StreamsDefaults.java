@@ -13,11 +13,15 @@ public final class StreamsDefaults {
 
     /**
      * @return settings a user may override: a view is kept up to date as records arrive, so no record
-     *     cache holds updates back until the next commit
+     *     cache holds updates back until the next commit; and views run exactly-once, so that a crash neither
+     *     double-counts nor leaves a stale row
      */
     public static Properties tunables() {
         Properties config = new Properties();
         config.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+        // a crash under at-least-once replays what was processed since the last commit: an event aggregation
+        // counts it twice, and a table view can keep a row its query no longer has
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return config;
     }
 

@@ -72,6 +72,7 @@ public final class StreamsRuntime implements AutoCloseable {
         config.put(StreamsDefaults.RUNTIME_ID, applicationId + "-" + UUID.randomUUID());
         config.putAll(StreamsDefaults.topologyConfig(routing));
         CompiledViews views = Compiler.compile(settings.definitions(), config);
+        warnIfNotExactlyOnce(applicationId, config);
         // everything opened here is closed again if a later step fails, so a failed start leaks no port or thread
         List<AutoCloseable> opened = new ArrayList<>();
         try {
@@ -103,6 +104,16 @@ public final class StreamsRuntime implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             closeAll(opened, e);
             throw e;
+        }
+    }
+
+    private static void warnIfNotExactlyOnce(String applicationId, Properties config) {
+        Object guarantee = config.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG);
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(String.valueOf(guarantee))) {
+            LOG.warn("Runtime '{}' runs processing.guarantee={}: after a crash, records processed since the last"
+                    + " commit are processed again, so event aggregations count them twice and a table view can keep"
+                    + " a stale row until its key changes again. Remove the property to run exactly_once_v2",
+                    applicationId, guarantee);
         }
     }
 
