@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serializer;
@@ -161,27 +162,21 @@ public final class ObservedView<K, V> implements ReadOnlyView<K, V> {
     }
 
     private Read<V> observedRead(Kind kind, Supplier<Read<V>> read) {
-        long start = System.nanoTime();
-        Outcome outcome = Outcome.FAILED;
-        try {
-            Read<V> answer = read.get();
-            outcome = answer.standby() ? Outcome.STANDBY
-                    : answer.instance().equals(localInstance) ? Outcome.LOCAL : Outcome.REMOTE;
-            return answer;
-        } catch (ViewNotReadyException e) {
-            outcome = Outcome.NOT_READY;
-            throw e;
-        } finally {
-            listener.onRead(view.name(), kind, outcome, System.nanoTime() - start);
-        }
+        return observed(kind, read, answer -> answer.standby() ? Outcome.STANDBY
+                : answer.instance().equals(localInstance) ? Outcome.LOCAL : Outcome.REMOTE);
     }
 
     private <T> T observed(Kind kind, Supplier<T> read, Outcome answered) {
+        return observed(kind, read, answer -> answered);
+    }
+
+    /** Runs a read and tells the listener how long it took and where it was answered, or how it failed. */
+    private <T> T observed(Kind kind, Supplier<T> read, Function<T, Outcome> answered) {
         long start = System.nanoTime();
         Outcome outcome = Outcome.FAILED;
         try {
             T answer = read.get();
-            outcome = answered;
+            outcome = answered.apply(answer);
             return answer;
         } catch (ViewNotReadyException e) {
             outcome = Outcome.NOT_READY;
