@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,8 +88,7 @@ class CrashTest {
                 CompletableFuture<Void> sending = CompletableFuture.runAsync(() -> send(producer, views, chunk, sent));
                 long chunkPayments = payments(chunk);
                 // mid-ingest: the child has applied a quarter of this chunk's payments and not yet the rest
-                await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).failFast(() -> !child.isAlive())
-                        .until(() -> child.status().applied() >= before + chunkPayments / 4);
+                awaitChild(child, () -> child.status().applied() >= before + chunkPayments / 4);
                 ChildJvm.Status atKill = child.status();
                 int sentAtKill = sent.get();
                 int exit = child.kill();
@@ -125,12 +125,16 @@ class CrashTest {
         }
     }
 
-    private void awaitAnswering(ChildJvm child) {
+    private static void awaitAnswering(ChildJvm child) {
+        awaitChild(child, () -> child.status() != null);
+    }
+
+    private static void awaitChild(ChildJvm child, Callable<Boolean> condition) {
         try {
-            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(20)).failFast(() -> !child.isAlive())
-                    .until(() -> child.status() != null);
+            await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).failFast(() -> !child.isAlive())
+                    .until(condition);
         } catch (RuntimeException e) {
-            throw new AssertionError("The child's views did not answer; its log ends:\n" + child.tail(), e);
+            throw new AssertionError("The child JVM died or did not get there; its log ends:\n" + child.tail(), e);
         }
     }
 
