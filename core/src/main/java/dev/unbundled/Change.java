@@ -13,12 +13,15 @@ import java.util.Optional;
  *     } else {
  *         cache.put(change.key(), change.newValue().orElseThrow());
  *     }
+ *     change.oldValue().ifPresent(before -> totals.subtract(before));   // empty for an insert
  * });
  * }</pre>
  *
  * @param key the key that changed
- * @param oldValue the value before the change, when known; Unbundled does not capture it yet, so today it
- *     is always empty: keep your own copy if you need it
+ * @param oldValue the value the view held for the key before the change: empty for an insert; the deleted
+ *     value for a delete. It is read from the view's store as the change is applied, so it is empty too for a
+ *     change applied while the first subscription was being made, and for a filtered view's delete of a key
+ *     it did not hold
  * @param newValue the value after the change, empty for a delete
  * @param position the input record whose processing made the change, as a token: the view has processed
  *     this position once the change is delivered. {@link Freshness#any()} when the record came from a topic

@@ -298,6 +298,11 @@ public interface ReadOnlyView<K, V> {
      * delete) is delivered once, after it is applied, on a dispatcher thread of this subscription, never
      * on a stream thread.
      *
+     * <p><b>Old values.</b> Each change carries the value the view held before it ({@link Change#oldValue()}):
+     * empty for an insert, the replaced value for an update, the deleted value for a delete. While a view
+     * has subscriptions, its store reads a key's value before each write, one read per change; with none,
+     * nothing is read. A change applied while the first subscription was being made may lack its old value.
+     *
      * <p><b>Overflow policy.</b> Changes wait in a buffer of {@code capacity} entries. When a listener is
      * so slow that the buffer fills, the view keeps running and the subscription is dropped: the buffered
      * changes are delivered, then {@link ChangeListener#onError} is called once, and later changes are not

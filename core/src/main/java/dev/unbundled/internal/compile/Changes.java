@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The change taps of a topology's views and their subscriptions. A tap runs on the stream thread after
  * the view's final table; it only offers each change to the subscriptions' bounded buffers, never
  * waits, and costs one volatile read when nobody subscribes. Each subscription drains its buffer on its
- * own daemon thread.
+ * own daemon thread. While a view has subscriptions its store keeps what each write replaced
+ * ({@code OldValues}), and its tap turns that into the change's old value.
  */
 public final class Changes {
     private static final Logger LOG = LoggerFactory.getLogger(Changes.class);
@@ -39,6 +40,9 @@ public final class Changes {
     private final Map<String, LiveStores> stores = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> applied = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> dropped = new ConcurrentHashMap<>();
+    private final OldValues oldValues = new OldValues();
+    /** The store each tapped view's changes come from; views that are one topic's table share one. */
+    private final Map<String, String> storeOfView = new ConcurrentHashMap<>();
 
     /**
      * @param view a view's name
@@ -48,6 +52,11 @@ public final class Changes {
     public LiveStores stores(String view) {
         return stores.computeIfAbsent(view, v -> new LiveStores());
     }
+    /** @return the views' own stores and what their writes replaced */
+    OldValues oldValues() {
+        return oldValues;
+    }
+
     /** The topics each view reads: the only ones a change's position may name. Known once compiled. */
     private volatile java.util.function.Function<String, java.util.Set<String>> inputTopics = view -> java.util.Set.of();
 
@@ -59,47 +68,116 @@ public final class Changes {
     /**
      * @param view a view's name
      * @param storeName the view's store, which the tap registers in {@link #stores(String)} while its task runs
+     * @param decoder how the old values the store keeps (see {@code OldValues}) become the changes' old values
      * @return a processor to hang after the view's changes, on the stream thread
      */
-    public ProcessorSupplier<Object, Object, Void, Void> tap(String view, String storeName) {
-        List<Sub> subscriptions = subscriptions(view);
-        LiveStores live = stores(view);
-        LongAdder updates = applied.computeIfAbsent(view, v -> new LongAdder());
+    ProcessorSupplier<Object, Object, Void, Void> tap(String view, String storeName, OldValues.Decoder decoder) {
+        storeOfView.put(view, storeName);
+        subscriptions(view);
+        stores(view);
+        applied.computeIfAbsent(view, v -> new LongAdder());
         dropped.computeIfAbsent(view, v -> new LongAdder());
-        return () -> new Processor<>() {
-            private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
-            private java.util.Set<String> inputTopics;
-            private Object store;
+        return () -> new Tap(view, storeName, decoder);
+    }
 
-            @Override
-            public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
-                this.context = context;
-                this.inputTopics = Changes.this.inputTopics.apply(view);
-                store = live.register(context, storeName);
-            }
+    /** One task's tap of a view. */
+    private final class Tap implements Processor<Object, Object, Void, Void> {
+        private final String view;
+        private final String storeName;
+        private final OldValues.Decoder decoder;
+        private final List<Sub> subscriptions;
+        private final LiveStores live;
+        private final LongAdder updates;
+        private org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context;
+        private java.util.Set<String> inputTopics;
+        private Object store;
+        private String changelog;
+        /** The task's store that keeps old values, once found; the last capture taken, not to take twice. */
+        private OldValueStore capturing;
+        private OldValueStore.Before taken;
 
-            @Override
-            public void close() {
-                live.unregister(context, store);
-            }
+        Tap(String view, String storeName, OldValues.Decoder decoder) {
+            this.view = view;
+            this.storeName = storeName;
+            this.decoder = decoder;
+            this.subscriptions = subscriptions(view);
+            this.live = stores(view);
+            this.updates = applied.get(view);
+        }
 
-            @Override
-            public void process(Record<Object, Object> record) {
-                updates.increment();
-                if (subscriptions.isEmpty() || record.key() == null) {
-                    return;
-                }
-                Freshness position = context.recordMetadata()
-                        .filter(input -> inputTopics.contains(input.topic()))
-                        .map(input -> Freshness.after(input.topic(), input.partition(), input.offset()))
-                        .orElse(Freshness.any());
-                Change<Object, Object> change = new Change<>(record.key(), Optional.empty(),
-                        Optional.ofNullable(record.value()), position);
-                for (Sub subscription : subscriptions) {
-                    subscription.offer(change);
-                }
+        @Override
+        public void init(org.apache.kafka.streams.processor.api.ProcessorContext<Void, Void> context) {
+            this.context = context;
+            this.inputTopics = Changes.this.inputTopics.apply(view);
+            this.changelog = context.applicationId() + "-" + storeName + "-changelog";
+            this.capturing = null;   // found again: a task that is revived may open its stores anew
+            this.taken = null;
+            store = live.register(context, storeName);
+        }
+
+        @Override
+        public void close() {
+            live.unregister(context, store);
+        }
+
+        @Override
+        public void process(Record<Object, Object> record) {
+            updates.increment();
+            if (subscriptions.isEmpty() || record.key() == null) {
+                return;
             }
-        };
+            Freshness position = context.recordMetadata()
+                    .filter(input -> inputTopics.contains(input.topic()))
+                    .map(input -> Freshness.after(input.topic(), input.partition(), input.offset()))
+                    .orElse(Freshness.any());
+            Change<Object, Object> change = new Change<>(record.key(), oldValue(record.key()),
+                    Optional.ofNullable(record.value()), position);
+            for (Sub subscription : subscriptions) {
+                subscription.offer(change);
+            }
+        }
+
+        /**
+         * The value the write that made this change replaced, kept by the view's store: the write ran on this
+         * thread just before (Kafka Streams writes a table's store, then forwards the change). Empty for an
+         * insert, and for a write made before the first subscription turned the capture on.
+         */
+        private Optional<Object> oldValue(Object key) {
+            if (capturing == null) {
+                capturing = oldValues.open(storeName, context.taskId());
+            }
+            OldValueStore.Before before = capturing == null ? null : capturing.before();
+            if (before == null || before == taken) {
+                return Optional.empty();
+            }
+            taken = before;
+            try {
+                return decoder.decode(capturing, before, changelog, key);
+            } catch (RuntimeException e) {
+                // the view's store holds the value; a serde that cannot read it again costs the old value only
+                LOG.warn("View '{}': the old value of key '{}' could not be read back from its store with the view's"
+                        + " serdes; the change is delivered without it. Check that the value serde reads what it"
+                        + " writes", view, key, e);
+                return Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * Adds or removes a view's subscription, and turns the capture of old values by the view's store on while
+     * any view reading that store has subscriptions, off once none has. An addition turns it on first, so the
+     * first change it delivers has its old value.
+     */
+    private synchronized void changeSubscriptions(String view, boolean adding, Runnable change) {
+        String store = storeOfView.get(view);
+        if (adding && store != null) {
+            oldValues.wanted(store).set(true);
+        }
+        change.run();
+        if (store != null) {
+            oldValues.wanted(store).set(storeOfView.entrySet().stream()
+                    .anyMatch(e -> e.getValue().equals(store) && !subscriptions(e.getKey()).isEmpty()));
+        }
     }
 
     private List<Sub> subscriptions(String view) {
@@ -123,7 +201,7 @@ public final class Changes {
                     + " subscribed to; subscribe to a partitioned view over the same topic instead");
         }
         Sub subscription = new Sub(view, (ChangeListener<Object, Object>) (ChangeListener<?, ?>) listener, capacity);
-        subscriptions.add(subscription);
+        changeSubscriptions(view, true, () -> subscriptions.add(subscription));
         subscription.start();
         return subscription;
     }
@@ -180,7 +258,7 @@ public final class Changes {
             }
             if (!buffer.offer(change)) {
                 overflowed = true;
-                subscriptions(view).remove(this);
+                changeSubscriptions(view, false, () -> subscriptions(view).remove(this));
                 dropped.computeIfAbsent(view, v -> new LongAdder()).increment();
             }
         }
@@ -237,7 +315,7 @@ public final class Changes {
                 return;
             }
             active = false;
-            subscriptions(view).remove(this);
+            changeSubscriptions(view, false, () -> subscriptions(view).remove(this));
             buffer.clear();
             if (Thread.currentThread() != dispatcher) {
                 dispatcher.interrupt();

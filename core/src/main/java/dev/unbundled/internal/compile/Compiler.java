@@ -76,6 +76,12 @@ public final class Compiler {
             sources.collect(definition.name(), definition.plan(), definition);
         }
         for (DefinitionImpl<Object, Object> definition : all.values()) {
+            if (!definition.isGlobal()) {
+                changes.oldValues().viewStore(viewStore(definition));
+            }
+        }
+        routing.captureOldValues(changes.oldValues());
+        for (DefinitionImpl<Object, Object> definition : all.values()) {
             if (definition.isGlobal()) {
                 globalTable(definition);
             }
@@ -149,24 +155,25 @@ public final class Compiler {
         storeNames.put(definition.name(), definition.name());
     }
 
+    /** @return the store that holds a view: its source's table, or a store named after it */
+    private String viewStore(DefinitionImpl<Object, Object> definition) {
+        return definition.plan() instanceof Plan.Source source ? sources.tableStoreName(source) : definition.name();
+    }
+
     private void compileView(DefinitionImpl<Object, Object> definition) {
         Plan plan = definition.plan();
-        KTable<Object, Object> view;
-        if (plan instanceof Plan.Source source) {
-            view = sources.table(source);
-            storeNames.put(definition.name(), sources.tableStoreName(source));
-        } else {
-            view = steps.view(definition.name(), plan,
-                    routing.materialized(definition.name(), plan.keySerde(), plan.valueSerde()));
-            storeNames.put(definition.name(), definition.name());
-        }
+        KTable<Object, Object> view = plan instanceof Plan.Source source ? sources.table(source)
+                : steps.view(definition.name(), plan,
+                        routing.materialized(definition.name(), plan.keySerde(), plan.valueSerde()));
+        storeNames.put(definition.name(), viewStore(definition));
         KStream<Object, Object> stored = view.toStream(Named.as(definition.name() + ".changes-stream"));
         KStream<Object, Object> updates = definition.storesCounted()
                 ? stored.mapValues(StoredValues::unwrap, Named.as(definition.name() + ".changes-values")) : stored;
         definition.history().ifPresent(history -> history(definition, updates, history.retention()));
         // the tap sees each update after the view's store (and history) has it; subscriptions hang off it
         String store = storeNames.get(definition.name());
-        updates.process(changes.tap(definition.name(), store), Named.as(definition.name() + ".changes"), store);
+        updates.process(changes.tap(definition.name(), store, OldValues.Decoder.of(definition)),
+                Named.as(definition.name() + ".changes"), store);
     }
 
     /**

@@ -35,6 +35,8 @@ public final class StoreRouting {
     private final List<String> viewsLongestFirst;
     /** The store of each source table, by store name: {@code <topic>.table} and the views that are a bare table. */
     private final Map<String, ViewStore> tables;
+    /** Where views' own stores keep their old values; none until the compiler says. */
+    private volatile OldValues oldValues;
     /** The most bytes a stored row may take, or 0 before the compiler has said; see {@link #limitRows}. */
     private volatile int rowBytes;
 
@@ -213,8 +215,10 @@ public final class StoreRouting {
     Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> materialized(String storeName, Serde<Object> keySerde,
                                                                           Serde<Object> valueSerde) {
         Serde<Object> values = rowBytes > 0 ? RowSizeCheck.values(storeName, valueSerde, rowBytes) : valueSerde;
+        DslStoreSuppliers suppliers = oldValues == null ? suppliersFor(storeName)
+                : oldValues.wrap(storeName, suppliersFor(storeName));
         return Materialized.<Object, Object, KeyValueStore<Bytes, byte[]>>as(storeName)
-                .withKeySerde(keySerde).withValueSerde(values).withStoreType(suppliersFor(storeName));
+                .withKeySerde(keySerde).withValueSerde(values).withStoreType(suppliers);
     }
 
     /**
@@ -225,5 +229,15 @@ public final class StoreRouting {
      */
     void limitRows(RecordLimits limits) {
         this.rowBytes = limits.rowBytes();
+    }
+
+    /**
+     * Makes the views' own stores materialised from now on keep the old values of their changes, for the
+     * views' change subscriptions: the compiler calls this before it materialises anything.
+     *
+     * @param oldValues the views' own stores and what their writes replaced
+     */
+    void captureOldValues(OldValues oldValues) {
+        this.oldValues = oldValues;
     }
 }

@@ -1,0 +1,175 @@
+package dev.unbundled.internal.compile;
+
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.state.DslKeyValueParams;
+import org.apache.kafka.streams.state.DslSessionParams;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
+import org.apache.kafka.streams.state.DslWindowParams;
+import org.apache.kafka.streams.state.HeadersBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
+import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
+import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
+
+/**
+ * The old values of views' changes. Kafka Streams hands a table's changes downstream without them (its
+ * {@code toStream} drops them), and a view's change tap runs after the view's store was written; so each
+ * view's own store is an {@link OldValueStore}, which keeps what its last write replaced while one of the
+ * views tapping the store has subscribers, and the tap, on the same stream thread right after, decodes it.
+ *
+ * <p>Example: the compiler names the views' stores before it materialises anything, then taps them.
+ * <pre>{@code
+ * oldValues.viewStore("orders-by-id");
+ * Materialized<...> store = ....withStoreType(oldValues.wrap("orders-by-id", suppliers));
+ * }</pre>
+ */
+final class OldValues {
+    /** Whether anybody wants the old values of one store's writes: one volatile read per write. */
+    static final class Wanted {
+        private volatile boolean on;
+
+        boolean on() {
+            return on;
+        }
+
+        void set(boolean on) {
+            this.on = on;
+        }
+    }
+
+    private final Set<String> viewStores = ConcurrentHashMap.newKeySet();
+    private final Map<String, Wanted> wanted = new ConcurrentHashMap<>();
+    /** The wrapped stores of the tasks open here, by store name and task. */
+    private final Map<String, Map<TaskId, OldValueStore>> open = new ConcurrentHashMap<>();
+
+    /** @param store a store that is a view's own store, whose changes the view's tap delivers */
+    void viewStore(String store) {
+        viewStores.add(store);
+    }
+
+    /** @return the flag of a store's writes */
+    Wanted wanted(String store) {
+        return wanted.computeIfAbsent(store, s -> new Wanted());
+    }
+
+    /**
+     * @param store a store's name
+     * @param suppliers the suppliers of the store's choice
+     * @return suppliers whose key-value store keeps old values, for a view's own store; else {@code suppliers}
+     */
+    DslStoreSuppliers wrap(String store, DslStoreSuppliers suppliers) {
+        return viewStores.contains(store) ? new Capturing(suppliers, wanted(store), this) : suppliers;
+    }
+
+    void register(String store, TaskId task, OldValueStore wrapper) {
+        open.computeIfAbsent(store, s -> new ConcurrentHashMap<>()).put(task, wrapper);
+    }
+
+    void unregister(String store, TaskId task, OldValueStore wrapper) {
+        Map<TaskId, OldValueStore> byTask = open.get(store);
+        if (byTask != null) {
+            byTask.remove(task, wrapper);
+        }
+    }
+
+    /** @return the task's wrapped store of that name, or null if it has none (the store is not a view's, or closed) */
+    OldValueStore open(String store, TaskId task) {
+        Map<TaskId, OldValueStore> byTask = open.get(store);
+        return byTask == null ? null : byTask.get(task);
+    }
+
+    /**
+     * How a view's tap turns what a write replaced into the change's old value.
+     *
+     * @param keys the store's key serde
+     * @param values the view's value serde
+     * @param counted whether the store holds counted aggregates (a table aggregation) rather than the values
+     */
+    record Decoder(Serializer<Object> keys, Deserializer<Object> values, boolean counted) {
+        static Decoder of(DefinitionImpl<Object, Object> definition) {
+            Serde<Object> values = definition.storesCounted()
+                    ? erase(Aggregates.countedSerde(definition.valueSerde())) : definition.valueSerde();
+            return new Decoder(definition.keySerde().serializer(), values.deserializer(), definition.storesCounted());
+        }
+
+        /**
+         * @param store the task's wrapped store
+         * @param before what its last write replaced, taken by the tap
+         * @param topic the store's changelog topic, which the store's serdes are called with
+         * @param key the changed key
+         * @return the old value; empty if the key had none, or if the capture is of another key's write
+         */
+        Optional<Object> decode(OldValueStore store, OldValueStore.Before before, String topic, Object key) {
+            if (!before.key().equals(Bytes.wrap(keys.serialize(topic, key)))) {
+                return Optional.empty();
+            }
+            byte[] bytes = store.valueBytes(before.stored());
+            Object stored = bytes == null ? null : values.deserialize(topic, bytes);
+            return Optional.ofNullable(counted ? StoredValues.unwrap(stored) : stored);
+        }
+
+        @SuppressWarnings("unchecked")
+        private static Serde<Object> erase(Serde<?> serde) {
+            return (Serde<Object>) serde;
+        }
+    }
+
+    /** The suppliers of a view's store: its key-value stores keep old values. */
+    private record Capturing(DslStoreSuppliers suppliers, Wanted wanted, OldValues open) implements DslStoreSuppliers {
+        @Override
+        public void configure(Map<String, ?> configs) {
+            suppliers.configure(configs);
+        }
+
+        @Override
+        public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
+            KeyValueBytesStoreSupplier supplier = suppliers.keyValueStore(params);
+            if (supplier instanceof VersionedBytesStoreSupplier || supplier instanceof HeadersBytesStoreSupplier) {
+                return supplier;   // other builders, other formats: left as they are, without old values
+            }
+            return new CapturingSupplier(supplier, wanted, open);
+        }
+
+        @Override
+        public WindowBytesStoreSupplier windowStore(DslWindowParams params) {
+            return suppliers.windowStore(params);
+        }
+
+        @Override
+        public SessionBytesStoreSupplier sessionStore(DslSessionParams params) {
+            return suppliers.sessionStore(params);
+        }
+    }
+
+    private record CapturingSupplier(KeyValueBytesStoreSupplier supplier, Wanted wanted, OldValues open)
+            implements KeyValueBytesStoreSupplier {
+        CapturingSupplier {
+            Objects.requireNonNull(supplier, "supplier");
+        }
+
+        @Override
+        public String name() {
+            return supplier.name();
+        }
+
+        @Override
+        public KeyValueStore<Bytes, byte[]> get() {
+            return OldValueStore.of(supplier.get(), wanted, open);
+        }
+
+        @Override
+        public String metricsScope() {
+            return supplier.metricsScope();
+        }
+    }
+}
