@@ -634,7 +634,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static Path createDataDirectory() {
         try {
-            return Files.createTempDirectory("embedded-kafka-");
+            // named after this process, so that brokers of other builds on the machine are told apart from ours
+            return Files.createTempDirectory("embedded-kafka-" + ProcessHandle.current().pid() + "-");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not create a data directory for the embedded Kafka broker", e);
         }

@@ -336,7 +336,9 @@ class EmbeddedKafkaTest {
 
     private static Set<Path> dataDirectories() throws IOException {
         try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            return files.filter(path -> path.getFileName().toString().startsWith("embedded-kafka-"))
+            // this JVM's brokers only: other builds on the machine start and stop brokers of their own meanwhile
+            return files.filter(path -> path.getFileName().toString()
+                            .startsWith("embedded-kafka-" + ProcessHandle.current().pid() + "-"))
                     .collect(Collectors.toSet());
         }
     }
