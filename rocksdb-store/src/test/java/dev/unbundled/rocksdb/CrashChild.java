@@ -9,6 +9,9 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -35,18 +38,25 @@ final class CrashChild {
         views.all().forEach(builder::view);
         ViewRuntime runtime = builder.start();
         ReadOnlyView<String, Long> counts = runtime.view(views.paymentCount);
-        long end = System.nanoTime() + LIFETIME.toNanos();
-        while (System.nanoTime() < end) {
-            try (Stream<Map.Entry<String, Long>> all = counts.all()) {
-                long applied = all.mapToLong(Map.Entry::getValue).sum();
-                System.out.println(APPLIED + applied + " LAG " + counts.status().totalLag());
-                System.out.flush();
-            } catch (ViewException notYet) {
-                // restoring or rebalancing: no line until the view answers
-            }
-            Thread.sleep(20);
-        }
+        ScheduledExecutorService reporter = Executors.newSingleThreadScheduledExecutor();
+        reporter.scheduleAtFixedRate(() -> report(counts), 0, 20, TimeUnit.MILLISECONDS);
+        // the reporter is never shut down: this returns after the child's lifetime, if nobody killed it first
+        reporter.awaitTermination(LIFETIME.toMillis(), TimeUnit.MILLISECONDS);
         Runtime.getRuntime().halt(3);
+    }
+
+    /** Prints how many payments the view has counted, and its lag, for the test to read. */
+    private static void report(ReadOnlyView<String, Long> counts) {
+        try (Stream<Map.Entry<String, Long>> all = counts.all()) {
+            long applied = all.mapToLong(Map.Entry::getValue).sum();
+            System.out.println(APPLIED + applied + " LAG " + counts.status().totalLag());
+            System.out.flush();
+        } catch (ViewException notYet) {
+            // restoring or rebalancing: no line until the view answers
+        } catch (RuntimeException e) {
+            e.printStackTrace();
+            Runtime.getRuntime().halt(4);
+        }
     }
 
     /** The runtime both the child and the test's last, in-process run start, with the same settings. */
