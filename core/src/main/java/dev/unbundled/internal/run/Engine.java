@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.TopologyDescription;
 
 /**
  * What the running views of one runtime share: the compiled topology, the one {@link KafkaStreams} instance
@@ -19,6 +20,8 @@ final class Engine {
 
     final String applicationId;
     final CompiledViews views;
+    /** The topology's description, made once: each view looks up the sub-topology that holds its store. */
+    final TopologyDescription description;
     final StoreRouting routing;
     final KafkaStreams streams;
     /** Kafka Streams' clients, for the producers a read-your-writes wait flushes. */
@@ -41,6 +44,7 @@ final class Engine {
            Transport transport, ReadListener readListener) {
         this.applicationId = applicationId;
         this.views = views;
+        this.description = views.topology().describe();
         this.routing = routing;
         this.streams = streams;
         this.clients = clients;

@@ -100,7 +100,7 @@ final class Partitioning {
     }
 
     private Set<String> storeTopics() {
-        for (TopologyDescription.Subtopology sub : engine.views.topology().describe().subtopologies()) {
+        for (TopologyDescription.Subtopology sub : engine.description.subtopologies()) {
             Set<String> sources = new TreeSet<>();
             boolean holds = false;
             for (TopologyDescription.Node node : sub.nodes()) {

@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,8 +77,9 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
         this.name = definition.name();
         this.storeName = engine.views.storeNames().get(name);
         this.historyStore = engine.views.historyStores().get(name);
-        this.state = new ViewState(engine, name, storeName, engine.views.inputTopics(name));
-        this.catchUp = new CatchUp(engine, name, state, engine.views.inputTopics(name),
+        Set<String> inputTopics = engine.views.inputTopics(name);
+        this.state = new ViewState(engine, name, storeName, inputTopics);
+        this.catchUp = new CatchUp(engine, name, state, inputTopics,
                 () -> store().approximateNumEntries());
         this.partitioning = new Partitioning(engine, name, storeName, state);
         this.live = engine.views.changes().stores(name);
