@@ -82,4 +82,26 @@ public interface ViewDefinition<K, V> {
 
     /** @return a readable description of the compiled topology: its sub-topologies, processors, stores and topics */
     String describe();
+
+    /**
+     * Pins the view's version. The runtime rebuilds a view from its input topics whenever its fingerprint
+     * changes; the version is part of the fingerprint, so a new version forces a rebuild even where the
+     * fingerprint cannot see a change (code it cannot read, data outside the topics).
+     *
+     * <pre>{@code
+     * ViewDefinition<String, Product> products = View.from(PRODUCTS).materialize("products").version("2");
+     * }</pre>
+     *
+     * @param version any text; views without one have the empty version
+     * @return a copy of this definition with the version set
+     * @throws NullPointerException if the version is null
+     */
+    ViewDefinition<K, V> version(String version);
+
+    /**
+     * @return the hex fingerprint of everything that determines the view's content: its compiled topology,
+     *     serdes, store choice, version, and the code of its functions. A runtime keeps the state of each
+     *     fingerprint apart, so a changed view rebuilds from its inputs and an unchanged one finds its state
+     */
+    String fingerprint();
 }

@@ -26,13 +26,17 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     private final boolean isGlobal;
     private final ViewStore store;
     private final History history;
+    private final String version;
+    private volatile String fingerprint;
 
-    private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store, History history) {
+    private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store, History history,
+                           String version) {
         this.name = name;
         this.plan = plan;
         this.isGlobal = isGlobal;
         this.store = store;
         this.history = history;
+        this.version = version;
     }
 
     /**
@@ -65,7 +69,7 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
                     + " digits, '_' and '-' (it names stores and topics), and not the reserved word 'source'");
         }
         Plans.requireSerdes(name, plan);
-        return new DefinitionImpl<>(name, plan, false, null, history);
+        return new DefinitionImpl<>(name, plan, false, null, history, "");
     }
 
     /**
@@ -125,13 +129,13 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
                     + " global: Kafka Streams keeps no versions of a global table. Materialise it without History to"
                     + " make it global, or keep the history in a partitioned view over the same topic");
         }
-        return isGlobal ? this : new DefinitionImpl<>(name, plan, true, store, null);
+        return isGlobal ? this : new DefinitionImpl<>(name, plan, true, store, null, version);
     }
 
     @Override
     public ViewDefinition<K, V> withStore(ViewStore store) {
         Objects.requireNonNull(store, "store");
-        return new DefinitionImpl<>(name, plan, isGlobal, store, history);
+        return new DefinitionImpl<>(name, plan, isGlobal, store, history, version);
     }
 
     /** @return the view's own store choice, or null for the runtime's default */
@@ -154,6 +158,27 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     @Override
     public String describe() {
         return topology().describe().toString();
+    }
+
+    @Override
+    public ViewDefinition<K, V> version(String version) {
+        Objects.requireNonNull(version, "version");
+        return new DefinitionImpl<>(name, plan, isGlobal, store, history, version);
+    }
+
+    /** @return the version the user pinned, or the empty string */
+    public String pinnedVersion() {
+        return version;
+    }
+
+    @Override
+    public String fingerprint() {
+        String known = fingerprint;
+        if (known == null) {
+            known = Fingerprint.of(this).hex();
+            fingerprint = known;
+        }
+        return known;
     }
 
     @Override
