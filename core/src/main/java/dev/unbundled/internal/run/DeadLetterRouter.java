@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -34,10 +35,14 @@ public final class DeadLetterRouter {
     static final int MESSAGE_CHARS = 4096;
 
     private final String applicationId;
+    /** The Kafka Streams application id, the first part of the views' internal topics' names. */
+    private final String streamsApplicationId;
+    /** Global views whose letters another engine of the runtime writes: it reads the same topic. */
+    private final Set<String> lettersWrittenElsewhere;
     private final List<String> viewsLongestFirst;
     private final Map<String, List<String>> viewsByTopic;
     private final Map<String, LongAdder> counts = new ConcurrentHashMap<>();
-    private final java.util.Set<String> globalTopics;
+    private final Set<String> globalTopics;
     private final Consumer<ProducerRecord<byte[], byte[]>> directSink;
     private final Positions positions;
     private final int letterBytes;
@@ -49,6 +54,21 @@ public final class DeadLetterRouter {
      */
     public DeadLetterRouter(String applicationId, CompiledViews views,
                             Consumer<ProducerRecord<byte[], byte[]>> directSink) {
+        this(applicationId, applicationId, views, Set.of(), directSink);
+    }
+
+    /**
+     * @param applicationId the runtime's application id, the first part of every dead-letter topic's name
+     * @param streamsApplicationId the Kafka Streams application id the views run under
+     * @param views the compiled views
+     * @param lettersWrittenElsewhere global views among them whose dead letters another router writes
+     * @param directSink sends the dead letters Kafka Streams cannot send itself (those of global views)
+     */
+    public DeadLetterRouter(String applicationId, String streamsApplicationId, CompiledViews views,
+                            Set<String> lettersWrittenElsewhere,
+                            Consumer<ProducerRecord<byte[], byte[]>> directSink) {
+        this.streamsApplicationId = streamsApplicationId;
+        this.lettersWrittenElsewhere = Set.copyOf(lettersWrittenElsewhere);
         this.globalTopics = views.globalTopics();
         this.positions = views.positions();
         this.letterBytes = views.limits().letterBytes();
@@ -57,7 +77,8 @@ public final class DeadLetterRouter {
         this.viewsLongestFirst = views.definitions().keySet().stream()
                 .sorted(Comparator.comparingInt(String::length).reversed()).toList();
         this.viewsByTopic = views.viewsByTopic();
-        viewsLongestFirst.forEach(view -> counts.put(view, new LongAdder()));
+        viewsLongestFirst.stream().filter(view -> !this.lettersWrittenElsewhere.contains(view))
+                .forEach(view -> counts.put(view, new LongAdder()));
     }
 
     /**
@@ -99,7 +120,7 @@ public final class DeadLetterRouter {
 
     /** @return every dead-letter topic of the compiled views */
     public List<String> topics() {
-        return viewsLongestFirst.stream().map(this::topicOf).sorted().toList();
+        return counts.keySet().stream().map(this::topicOf).sorted().toList();
     }
 
     /**
@@ -144,6 +165,9 @@ public final class DeadLetterRouter {
                 Math.max(letterBytes / 2, letterBytes - (key == null ? 0 : key.length)));
         int keyKept = key == null ? 0 : Math.min(key.length, letterBytes - valueKept);
         for (String view : viewsFor(processor, topic, exception)) {
+            if (lettersWrittenElsewhere.contains(view)) {
+                continue;
+            }
             RecordHeaders headers = new RecordHeaders();
             header(headers, DeadLetter.VIEW, view);
             header(headers, DeadLetter.SOURCE_TOPIC, topic);
@@ -201,7 +225,7 @@ public final class DeadLetterRouter {
                 return readers;
             }
             for (String view : viewsLongestFirst) {
-                if (topic.startsWith(applicationId + "-" + view + ".")) {
+                if (topic.startsWith(streamsApplicationId + "-" + view + ".")) {
                     return List.of(view);
                 }
             }

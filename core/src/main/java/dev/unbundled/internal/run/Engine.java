@@ -12,12 +12,17 @@ import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.TopologyDescription;
 
 /**
- * What the running views of one runtime share: the compiled topology, the one {@link KafkaStreams} instance
- * that runs it, its clients and offsets, and whether it has been closed or has failed.
+ * One Kafka Streams application of a runtime: a view compiled alone (with the global views it looks up),
+ * the {@link KafkaStreams} instance that runs it, its clients and offsets, and whether it has been closed or
+ * has failed. A runtime runs one engine per view, so that each view's state, consumer group and internal
+ * topics belong to that view's fingerprint alone: a changed view rebuilds without disturbing the others.
  */
 final class Engine {
     private static final long LAG_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
+    /** The runtime's application id, as the user gave it: for messages. */
+    final String runtimeId;
+    /** This engine's Kafka Streams application id: {@code <runtime id>.<view>.<fingerprint>}. */
     final String applicationId;
     final CompiledViews views;
     /** The topology's description, made once: each view looks up the sub-topology that holds its store. */
@@ -39,9 +44,10 @@ final class Engine {
     private volatile Throwable failure;
     private volatile Cached<Map<String, Map<Integer, LagInfo>>> lags;
 
-    Engine(String applicationId, CompiledViews views, StoreRouting routing, KafkaStreams streams,
+    Engine(String runtimeId, String applicationId, CompiledViews views, StoreRouting routing, KafkaStreams streams,
            FlushableClients clients, InputOffsets offsets, RestoreProgress restores, String instance,
            Transport transport, ReadListener readListener) {
+        this.runtimeId = runtimeId;
         this.applicationId = applicationId;
         this.views = views;
         this.description = views.topology().describe();
@@ -81,7 +87,7 @@ final class Engine {
     }
 
     IllegalStateException closedException(String view) {
-        return new IllegalStateException("View '" + view + "' belongs to runtime '" + applicationId
+        return new IllegalStateException("View '" + view + "' belongs to runtime '" + runtimeId
                 + "', which has been closed; build and start a new ViewRuntime to read it again");
     }
 

@@ -4,7 +4,6 @@ import dev.unbundled.ViewException;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
 import dev.unbundled.internal.compile.Positions;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -417,7 +416,6 @@ final class InputOffsets implements AutoCloseable {
 
     @Override
     public void close() {
-        // what is still asked is of no use once the runtime closes; while the brokers are gone it would wait
-        admin.close(Duration.ZERO);
+        // the admin client is the runtime's, shared by its engines: the runtime closes it
     }
 }

@@ -94,6 +94,11 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
                 : new ObservedView<>(reads, engine.readListener, routed, engine.instance);
     }
 
+    /** @return the Kafka Streams application that runs the view */
+    Engine engine() {
+        return engine;
+    }
+
     /** @return the view's reads: local, or routed to the instance that holds each key */
     public ReadOnlyView<K, V> reader() {
         return reader;

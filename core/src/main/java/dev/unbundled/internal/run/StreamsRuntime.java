@@ -4,9 +4,6 @@ import dev.unbundled.DeadLetter;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewException;
 import dev.unbundled.internal.compile.CompiledViews;
-import dev.unbundled.internal.compile.Compiler;
-import dev.unbundled.internal.compile.StoreRouting;
-import dev.unbundled.internal.compile.StreamsDefaults;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -18,7 +15,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -35,24 +34,34 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Compiled views running in one {@link KafkaStreams} instance: starts them, lists them as {@link RunningView}s
- * and stops them. Everything a view's reads need lives in its {@code RunningView}.
+ * Compiled views running in Kafka Streams: one application ({@link Engine}) per view, named
+ * {@code <application id>.<view>.<fingerprint>}, so that each view's consumer group, internal topics and
+ * local state belong to one version of its definition. A view whose definition changed starts on fresh
+ * state and rebuilds from its input topics; the others find their state again. Starts them, lists them as
+ * {@link RunningView}s and stops them. Everything a view's reads need lives in its {@code RunningView}.
  */
 public final class StreamsRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
 
-    private final Engine engine;
-    private final DeadLetterRouter deadLetters;
+    private final String applicationId;
+    private final List<Engine> engines;
+    private final List<DeadLetterRouter> deadLetters;
     /** Kafka Streams cannot send dead letters from its global thread; this producer does. Null without global views. */
     private final KafkaProducer<byte[], byte[]> globalDeadLetters;
+    private final Admin admin;
     private final Map<String, RunningView<?, ?>> running = new LinkedHashMap<>();
+    private volatile boolean closed;
 
-    private StreamsRuntime(Engine engine, DeadLetterRouter deadLetters, KafkaProducer<byte[], byte[]> globalDeadLetters) {
-        this.engine = engine;
-        this.deadLetters = deadLetters;
+    private StreamsRuntime(String applicationId, List<Engine> engines, Map<String, Engine> owners,
+                           List<DeadLetterRouter> deadLetters, KafkaProducer<byte[], byte[]> globalDeadLetters,
+                           Admin admin) {
+        this.applicationId = applicationId;
+        this.engines = List.copyOf(engines);
+        this.deadLetters = List.copyOf(deadLetters);
         this.globalDeadLetters = globalDeadLetters;
-        engine.views.definitions().values().forEach(definition -> running.put(definition.name(),
-                new RunningView<>(engine, definition)));
+        this.admin = admin;
+        owners.forEach((view, engine) -> running.put(view, new RunningView<>(engine,
+                engine.views.definition(view, "runtime"))));
     }
 
     /**
@@ -63,43 +72,44 @@ public final class StreamsRuntime implements AutoCloseable {
      */
     public static StreamsRuntime start(RuntimeSettings settings) {
         String applicationId = settings.applicationId();
-        StoreRouting routing = new StoreRouting(settings.defaultStore(), settings.definitions());
-        Properties config = StreamsDefaults.tunables();
-        config.putAll(routing.streamsConfig());
-        config.putAll(settings.overrides());
-        config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers());
-        config.put(StreamsConfig.STATE_DIR_CONFIG, settings.stateDir().toAbsolutePath().toString());
-        config.put(StreamsDefaults.RUNTIME_ID, applicationId + "-" + UUID.randomUUID());
-        config.putAll(StreamsDefaults.topologyConfig(routing));
-        CompiledViews views = Compiler.compile(settings.definitions(), config);
-        warnIfNotExactlyOnce(applicationId, config);
+        String runtimeId = applicationId + "-" + UUID.randomUUID();
+        List<Application> applications = Application.plan(settings, runtimeId);
+        Map<String, Application> owners = Application.owners(applications);
+        applications.forEach(application -> application.warnIfUnreadable());
+        warnIfNotExactlyOnce(applicationId, applications.get(0).config());
         // everything opened here is closed again if a later step fails, so a failed start leaks no port or thread
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            KafkaProducer<byte[], byte[]> globalDeadLetters = globalDeadLetterProducer(settings, views, opened);
-            DeadLetterRouter deadLetters = new DeadLetterRouter(applicationId, views, globalDeadLetters == null
-                    ? letter -> { } : letter -> sendGlobalDeadLetter(globalDeadLetters, letter));
-            config.putAll(DeadLetterHandler.streamsConfig(applicationId, deadLetters, routing));
-            Topics.prepare(settings.bootstrapServers(), views, deadLetters, settings.missingTopicPartitions(), config);
-            LocalState.wipeEphemeral(settings.stateDir().resolve(applicationId), views, routing);
-            LocalQueries queries = new LocalQueries();
-            String instance = serve(applicationId, views, settings.advertised(), queries, opened);
-            if (settings.advertised() != null) {
-                config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
+            KafkaProducer<byte[], byte[]> globalDeadLetters = globalDeadLetterProducer(settings, applications, opened);
+            List<DeadLetterRouter> routers = new ArrayList<>();
+            for (Application application : applications) {
+                routers.add(application.route(globalDeadLetters == null ? letter -> { }
+                        : letter -> sendGlobalDeadLetter(globalDeadLetters, letter), owners));
             }
-            FlushableClients clients = new FlushableClients();
-            KafkaStreams streams = new KafkaStreams(views.topology(), config, clients);
-            opened.add(streams);
+            Topics.prepare(settings.bootstrapServers(), applications.stream().map(Application::views).toList(),
+                    routers.stream().flatMap(router -> router.topics().stream()).distinct().toList(),
+                    settings.missingTopicPartitions(), applications.get(0).config());
+            LocalQueries queries = new LocalQueries();
+            String instance = serve(applicationId, applications.get(0).views(), settings.advertised(), queries,
+                    opened);
             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag"));
-            opened.add(admin);
-            Engine engine = new Engine(applicationId, views, routing, streams, clients,
-                    new InputOffsets(applicationId, settings.bootstrapServers(), streams, admin, views.positions()),
-                    new RestoreProgress(), instance,
-                    settings.advertised() == null ? null : settings.advertised().transport(), settings.readListener());
-            StreamsRuntime runtime = new StreamsRuntime(engine, deadLetters, globalDeadLetters);
+            opened.add(() -> admin.close(Duration.ZERO));
+            List<Engine> engines = new ArrayList<>();
+            Map<String, Engine> engineOf = new LinkedHashMap<>();
+            for (Application application : applications) {
+                Engine engine = application.engine(settings, instance, admin, opened);
+                engines.add(engine);
+                owners.forEach((view, owner) -> {
+                    if (owner == application) {
+                        engineOf.put(view, engine);
+                    }
+                });
+            }
+            StreamsRuntime runtime = new StreamsRuntime(applicationId, engines, engineOf, routers, globalDeadLetters,
+                    admin);
             queries.attach(runtime);
-            runtime.run();
+            engines.forEach(runtime::run);
             return runtime;
         } catch (RuntimeException | Error e) {
             closeAll(opened, e);
@@ -118,9 +128,10 @@ public final class StreamsRuntime implements AutoCloseable {
     }
 
     /** @return the producer of global views' dead letters, or null if no view is global */
-    private static KafkaProducer<byte[], byte[]> globalDeadLetterProducer(RuntimeSettings settings, CompiledViews views,
+    private static KafkaProducer<byte[], byte[]> globalDeadLetterProducer(RuntimeSettings settings,
+                                                                         List<Application> applications,
                                                                          List<AutoCloseable> opened) {
-        if (views.globalTopics().isEmpty()) {
+        if (applications.stream().allMatch(application -> application.views().globalTopics().isEmpty())) {
             return null;
         }
         KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
@@ -131,11 +142,11 @@ public final class StreamsRuntime implements AutoCloseable {
         return producer;
     }
 
-    private void run() {
+    private void run(Engine engine) {
         KafkaStreams streams = engine.streams;
-        streams.setStateListener((now, before) -> LOG.debug("Runtime '{}' went from {} to {}", engine.applicationId,
-                before, now));
-        streams.setUncaughtExceptionHandler(this::onFailure);
+        streams.setStateListener((now, before) -> LOG.debug("Application '{}' went from {} to {}",
+                engine.applicationId, before, now));
+        streams.setUncaughtExceptionHandler(error -> onFailure(engine, error));
         streams.setGlobalStateRestoreListener(engine.restores);
         streams.start();
     }
@@ -197,10 +208,16 @@ public final class StreamsRuntime implements AutoCloseable {
     @SuppressWarnings("unchecked")
     public <K, V> RunningView<K, V> view(ViewDefinition<K, V> definition) {
         Objects.requireNonNull(definition, "definition");
-        engine.requireOpen(definition.name());
-        engine.views.definition(definition.name(), "runtime; register it with builder.view(definition) before start()");
+        if (closed) {
+            throw engines.get(0).closedException(definition.name());
+        }
+        RunningView<?, ?> view = running.get(definition.name());
+        if (view == null) {
+            throw new IllegalArgumentException("View '" + definition.name() + "' is not part of this runtime;"
+                    + " register it with builder.view(definition) before start()");
+        }
         // the compiler ran this very definition (or one equal to it by name), so its types are the view's
-        return (RunningView<K, V>) running.get(definition.name());
+        return (RunningView<K, V>) view;
     }
 
     /**
@@ -229,27 +246,39 @@ public final class StreamsRuntime implements AutoCloseable {
 
     /** @return Kafka Streams' metrics */
     public Map<MetricName, ? extends Metric> metrics() {
-        return engine.streams.metrics();
+        Map<MetricName, Metric> metrics = new LinkedHashMap<>();
+        engines.forEach(engine -> metrics.putAll(engine.streams.metrics()));
+        return metrics;
     }
 
     /** @return where other instances reach this one, or empty if it advertises nothing */
     public Optional<String> queryAddress() {
-        return engine.transport == null ? Optional.empty() : Optional.of(engine.instance);
+        Engine any = engines.get(0);
+        return any.transport == null ? Optional.empty() : Optional.of(any.instance);
     }
 
     /** @return how many records went to each view's dead-letter topic since start, by view name */
     public Map<String, Long> deadLetters() {
-        return deadLetters.counts();
+        Map<String, Long> counts = new TreeMap<>();
+        deadLetters.forEach(router -> router.counts().forEach((view, count) -> counts.merge(view, count, Long::sum)));
+        return counts;
     }
 
     /** @return how many updates each view applied to its store since start, by view name */
     public Map<String, Long> updatesApplied() {
-        return engine.views.changes().applied();
+        return perView(engine -> engine.views.changes().applied());
     }
 
     /** @return how many subscriptions of each view were dropped for not keeping up, by view name */
     public Map<String, Long> subscriptionsDropped() {
-        return engine.views.changes().dropped();
+        return perView(engine -> engine.views.changes().dropped());
+    }
+
+    /** @return a count of each running view, from the engine that runs it */
+    private Map<String, Long> perView(Function<Engine, Map<String, Long>> counts) {
+        Map<String, Long> byView = new LinkedHashMap<>();
+        running.forEach((name, view) -> byView.put(name, counts.apply(view.engine()).getOrDefault(name, 0L)));
+        return byView;
     }
 
     /**
@@ -258,28 +287,48 @@ public final class StreamsRuntime implements AutoCloseable {
      */
     public String deadLetterTopic(ViewDefinition<?, ?> definition) {
         Objects.requireNonNull(definition, "definition");
-        return deadLetters.topicOf(definition.name());
+        return deadLetters.get(0).topicOf(definition.name());
     }
 
     boolean isClosed() {
-        return engine.isClosed();
+        return closed;
     }
 
-    /** Stops the views and leaves the consumer group; idempotent. */
+    /** Stops the views and leaves their consumer groups; idempotent. */
     @Override
-    public void close() {
-        if (engine.isClosed()) {
+    public synchronized void close() {
+        if (closed) {
             return;
         }
-        engine.markClosed();
-        if (engine.transport != null) {
-            engine.transport.close();
+        closed = true;
+        engines.forEach(Engine::markClosed);
+        Engine any = engines.get(0);
+        if (any.transport != null) {
+            any.transport.close();
         }
-        engine.views.changes().closeAll();
-        engine.offsets.close();
-        // leaving the group hands this instance's partitions to the others now, not after the session timeout
-        engine.streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
-                .withTimeout(Duration.ofSeconds(30)));
+        engines.forEach(engine -> {
+            engine.views.changes().closeAll();
+            engine.offsets.close();
+        });
+        // leaving the group hands this instance's partitions to the others now, not after the session timeout;
+        // the applications stop side by side, not one after the other
+        List<Thread> stopping = new ArrayList<>();
+        for (Engine engine : engines) {
+            Thread stop = new Thread(() -> engine.streams.close(CloseOptions.groupMembershipOperation(
+                    CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(30))),
+                    "unbundled-close-" + engine.applicationId);
+            stop.start();
+            stopping.add(stop);
+        }
+        for (Thread stop : stopping) {
+            try {
+                stop.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        admin.close(Duration.ZERO);
         if (globalDeadLetters != null) {
             globalDeadLetters.close(Duration.ofSeconds(10));
         }
@@ -287,12 +336,13 @@ public final class StreamsRuntime implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "ViewRuntime[" + engine.applicationId + ", views=" + running.keySet() + "]";
+        return "ViewRuntime[" + applicationId + ", views=" + running.keySet() + "]";
     }
 
-    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onFailure(Throwable error) {
+    private StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse onFailure(Engine engine, Throwable error) {
         engine.fail(error);
-        LOG.error("Runtime '{}' stopped: a stream thread failed", engine.applicationId, error);
+        LOG.error("Runtime '{}': views {} stopped, a stream thread of '{}' failed", applicationId,
+                engine.views.definitions().keySet(), engine.applicationId, error);
         return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 }

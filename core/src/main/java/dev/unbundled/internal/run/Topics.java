@@ -4,6 +4,8 @@ import dev.unbundled.ViewException;
 import dev.unbundled.internal.compile.CompiledViews;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -12,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -51,9 +54,10 @@ final class Topics {
      * @param config the runtime's properties, for {@link #START_TIMEOUT_PROPERTY}
      * @throws ViewException naming a view whose input topic does not exist, or the cluster that cannot be reached
      */
-    static void prepare(String bootstrapServers, CompiledViews views, DeadLetterRouter deadLetters,
+    static void prepare(String bootstrapServers, List<CompiledViews> engines, List<String> deadLetterTopics,
                         int missingTopicPartitions, Properties config) {
-        String firstView = views.definitions().keySet().iterator().next();
+        Inputs views = Inputs.of(engines);
+        String firstView = views.names().iterator().next();
         Duration timeout = startTimeout(config);
         long deadline = System.nanoTime() + timeout.toNanos();
         Admin admin = admin(bootstrapServers, timeout);
@@ -75,7 +79,7 @@ final class Topics {
                         missingTopicPartitions);
                 missing.add(new NewTopic(input.getKey(), Optional.of(missingTopicPartitions), Optional.empty()));
             }
-            for (String topic : deadLetters.topics()) {
+            for (String topic : deadLetterTopics) {
                 if (!existing.contains(topic)) {
                     missing.add(new NewTopic(topic, Optional.empty(), Optional.empty()));
                 }
@@ -92,17 +96,31 @@ final class Topics {
         }
     }
 
+    /** The input topics of every engine, and the views that read each. */
+    private record Inputs(Set<String> names, Map<String, List<String>> viewsByTopic) {
+        static Inputs of(List<CompiledViews> engines) {
+            Set<String> names = new LinkedHashSet<>();
+            Map<String, List<String>> viewsByTopic = new LinkedHashMap<>();
+            for (CompiledViews engine : engines) {
+                names.addAll(engine.definitions().keySet());
+                engine.viewsByTopic().forEach((topic, views) -> viewsByTopic.merge(topic, views,
+                        (known, more) -> Stream.concat(known.stream(), more.stream()).distinct().toList()));
+            }
+            return new Inputs(names, viewsByTopic);
+        }
+    }
+
     /** @return the exception that says why Kafka did not answer, or what it refused, and what to do */
-    private static ViewException unreachable(String firstView, CompiledViews views, String bootstrapServers,
+    private static ViewException unreachable(String firstView, Inputs views, String bootstrapServers,
                                              Duration timeout, Exception e) {
         Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
         if (e instanceof ExecutionException && !Brokers.unanswered(e)) {
-            return new ViewException(firstView, "Could not start views " + views.definitions().keySet() + ": Kafka at "
+            return new ViewException(firstView, "Could not start views " + views.names() + ": Kafka at "
                     + bootstrapServers + " refused to list or create their topics: " + Brokers.describe(e)
                     + ". Check the cluster's permissions and topic policies", cause);
         }
         String why = e instanceof ExecutionException ? ": " + Brokers.describe(e) : "";
-        return new ViewException(firstView, "Could not start views " + views.definitions().keySet() + ": Kafka at "
+        return new ViewException(firstView, "Could not start views " + views.names() + ": Kafka at "
                 + bootstrapServers + " did not answer within " + timeout.toSeconds() + " s" + why + ". Check that"
                 + " bootstrapServers names brokers that run and are reachable from this host; to wait longer, set"
                 + " property " + START_TIMEOUT_PROPERTY, cause);
@@ -134,7 +152,7 @@ final class Topics {
     }
 
     /** @return the topics that exist, once every input topic does or the grace has passed */
-    private static Set<String> awaitInputs(Admin admin, CompiledViews views, long deadline)
+    private static Set<String> awaitInputs(Admin admin, Inputs views, long deadline)
             throws ExecutionException, TimeoutException, InterruptedException {
         Set<String> existing = list(admin, deadline);
         long graceEnd = System.nanoTime() + NEW_TOPIC_GRACE.toNanos();
