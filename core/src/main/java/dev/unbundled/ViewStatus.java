@@ -35,7 +35,8 @@ import org.apache.kafka.common.TopicPartition;
  * @param totalLag the sum of {@code lag}
  * @param lastUpdate when this instance last applied a record of the view's input topics, if ever
  * @param restoring while the view's stores are being restored ({@link State#RESTORING}), how far that
- *     has come; empty otherwise
+ *     has come; while it is being built from its input topics ({@link State#REBUILDING}), how many input
+ *     records it has read of those it must read; empty otherwise
  */
 public record ViewStatus(String view, State state, long restoredRecords, Map<TopicPartition, Long> lag,
                          long totalLag, Optional<Instant> lastUpdate, Optional<Restoring> restoring) {
@@ -46,6 +47,12 @@ public record ViewStatus(String view, State state, long restoredRecords, Map<Top
         STARTING,
         /** The view is rebuilding its state from a changelog or its input topics. */
         RESTORING,
+        /**
+         * The view is new, or its definition changed (a new fingerprint): it is being built from its input
+         * topics, on state of its own, and refuses reads until its consumer group has read them up to where
+         * they ended when this version first started. {@code restoring()} tells how far it has come.
+         */
+        REBUILDING,
         /** The view answers reads. */
         READY,
         /** Partitions are being reassigned between instances; reads may be refused. */

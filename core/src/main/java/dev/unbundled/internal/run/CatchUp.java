@@ -63,7 +63,7 @@ final class CatchUp {
             if (System.nanoTime() - deadline > 0) {
                 State now = state.state();
                 throw new ViewNotReadyException(view, now, "View '" + view + "' is still " + now
-                        + (now == State.RESTORING ? state.restoring().map(r -> " (" + r + ")").orElse("") : "")
+                        + state.progress(now).map(r -> " (" + r + ")").orElse("")
                         + " after " + text(timeout) + "; " + stillWaiting(now), null);
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
@@ -80,6 +80,8 @@ final class CatchUp {
                     + " wait longer";
             case RESTORING -> "it is still rebuilding its state from Kafka, which takes as long as reading its"
                     + " changelogs; wait longer, and watch status().restoring()";
+            case REBUILDING -> "it is still being built from its input topics, which takes as long as reading them"
+                    + " through the view; wait longer, and watch status().restoring()";
             case REBALANCING -> "its partitions are still being assigned to the instances of the group; wait longer";
             case READY, UNREACHABLE, ERROR, CLOSED -> state.waitingFor(now);
         };

@@ -62,6 +62,11 @@ final class Engine {
         this.readListener = readListener;
     }
 
+    /** @return the fingerprint of the view this engine runs: the last part of its application id */
+    String version() {
+        return applicationId.substring(applicationId.lastIndexOf('.') + 1);
+    }
+
     boolean isClosed() {
         return closed;
     }

@@ -60,6 +60,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     /** The versioned store that keeps the view's history; null if it keeps none. */
     private final String historyStore;
     private final ViewState state;
+    private final Rebuild rebuild;
     private final CatchUp catchUp;
     private final Partitioning partitioning;
     private final LiveStores live;
@@ -71,14 +72,15 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     private volatile int pointReadPartitions;
     private volatile long pointReadPartitionsAtNanos;
 
-    RunningView(Engine engine, DefinitionImpl<K, V> definition) {
+    RunningView(Engine engine, DefinitionImpl<K, V> definition, Rebuild rebuild) {
+        this.rebuild = rebuild;
         this.engine = engine;
         this.definition = definition;
         this.name = definition.name();
         this.storeName = engine.views.storeNames().get(name);
         this.historyStore = engine.views.historyStores().get(name);
         Set<String> inputTopics = engine.views.inputTopics(name);
-        this.state = new ViewState(engine, name, storeName, inputTopics);
+        this.state = new ViewState(engine, name, storeName, inputTopics, rebuild);
         this.catchUp = new CatchUp(engine, name, state, inputTopics,
                 () -> store().approximateNumEntries());
         this.partitioning = new Partitioning(engine, name, storeName, state);
@@ -97,6 +99,11 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     /** @return the Kafka Streams application that runs the view */
     Engine engine() {
         return engine;
+    }
+
+    /** @return whether the view's version is still being built from its input topics, and how far */
+    Rebuild rebuild() {
+        return rebuild;
     }
 
     /** @return the view's reads: local, or routed to the instance that holds each key */
@@ -137,6 +144,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     @Override
     public ReadOnlyKeyValueStore<K, V> store() {
         engine.requireOpen(name);
+        state.requireBuilt();
         ReadOnlyKeyValueStore<K, V> known = store;
         if (known == null) {
             try {
@@ -159,6 +167,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     @Override
     public V get(K key) {
         engine.requireOpen(name);
+        state.requireBuilt();
         int partitions = pointReadPartitions();
         if (partitions > 0) {
             Object value = live.get(partitionOf(key, partitions), key);
@@ -173,6 +182,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
 
     @Override
     public Optional<V> liveGet(int partition, K key) {
+        state.requireBuilt();
         Object value = live.get(partition, key);
         return value == LiveStores.UNKNOWN ? null : Optional.ofNullable(cast(value));
     }
@@ -201,6 +211,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     @Override
     public List<ReadOnlyKeyValueStore<K, V>> partitionStores() {
         engine.requireOpen(name);
+        state.requireBuilt();
         if (definition.isGlobal()) {
             return List.of(store());
         }
@@ -235,6 +246,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     @Override
     public ReadOnlyKeyValueStore<K, V> partitionStore(int partition, boolean standby) {
         engine.requireOpen(name);
+        state.requireBuilt();
         int slot = partition * 2 + (standby ? 1 : 0);
         ReadOnlyKeyValueStore<K, V> known = partitionStores.get(slot);
         if (known != null) {
@@ -267,6 +279,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     @Override
     public V getAsOf(K key, long asOfMillis) {
         engine.requireOpen(name);
+        state.requireBuilt();
         if (historyStore == null) {
             engine.views.historyStore(name); // throws, naming the view and the fix
         }

@@ -15,8 +15,15 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -42,6 +49,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
+    private static final long BUILD_CHECK_MILLIS = 200;
 
     private final String applicationId;
     private final List<Engine> engines;
@@ -50,6 +58,8 @@ public final class StreamsRuntime implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> globalDeadLetters;
     private final Admin admin;
     private final Map<String, RunningView<?, ?>> running = new LinkedHashMap<>();
+    /** Moves the builds of new or changed views on; null if there are none. */
+    private final ScheduledExecutorService builds;
     private volatile boolean closed;
 
     private StreamsRuntime(String applicationId, List<Engine> engines, Map<String, Engine> owners,
@@ -61,7 +71,45 @@ public final class StreamsRuntime implements AutoCloseable {
         this.globalDeadLetters = globalDeadLetters;
         this.admin = admin;
         owners.forEach((view, engine) -> running.put(view, new RunningView<>(engine,
-                engine.views.definition(view, "runtime"))));
+                engine.views.definition(view, "runtime"), rebuildOf(engine, view, admin))));
+        this.builds = watchBuilds();
+    }
+
+    /** @return whether the view's version must be built from its inputs before it answers */
+    private static Rebuild rebuildOf(Engine engine, String view, Admin admin) {
+        if (engine.views.definition(view, "runtime").isGlobal()) {
+            // Kafka Streams loads a global view's whole topic before it runs anything
+            return Rebuild.built(engine.applicationId);
+        }
+        Set<String> inputs = new TreeSet<>(engine.views.inputTopics(view));
+        inputs.removeAll(engine.views.globalTopics());
+        Set<String> internal = new TreeSet<>();
+        engine.views.internalTopics(view).forEach(topic -> internal.add(engine.applicationId + "-" + topic));
+        return Rebuild.prepare(admin, engine.applicationId, view, inputs, internal);
+    }
+
+    /** @return the thread that moves every view's build on, or null if every view has been built */
+    private ScheduledExecutorService watchBuilds() {
+        List<RunningView<?, ?>> building = running.values().stream().filter(view -> !view.rebuild().isBuilt())
+                .toList();
+        if (building.isEmpty()) {
+            return null;
+        }
+        ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "unbundled-build-" + applicationId);
+            thread.setDaemon(true);
+            return thread;
+        });
+        watcher.scheduleWithFixedDelay(() -> building.forEach(view -> {
+            try {
+                view.rebuild().check(admin);
+            } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                LOG.debug("View '{}': cannot tell how far its build has come now", view.name(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }), 0, BUILD_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        return watcher;
     }
 
     /**
@@ -302,6 +350,9 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         closed = true;
         engines.forEach(Engine::markClosed);
+        if (builds != null) {
+            builds.shutdownNow();
+        }
         Engine any = engines.get(0);
         if (any.transport != null) {
             any.transport.close();

@@ -25,9 +25,11 @@ final class ViewState {
     private final String view;
     private final String storeName;
     private final Set<String> inputTopics;
+    private final Rebuild rebuild;
 
-    ViewState(Engine engine, String view, String storeName, Set<String> inputTopics) {
+    ViewState(Engine engine, String view, String storeName, Set<String> inputTopics, Rebuild rebuild) {
         this.engine = engine;
+        this.rebuild = rebuild;
         this.view = view;
         this.storeName = storeName;
         this.inputTopics = inputTopics;
@@ -68,8 +70,7 @@ final class ViewState {
             return new ViewStatus(view, state, restoredRecords, Map.of(), 0, lastUpdate);
         }
         long total = lag.values().stream().mapToLong(Long::longValue).sum();
-        return new ViewStatus(view, state, restoredRecords, lag, total, lastUpdate,
-                state == State.RESTORING ? restoring() : Optional.empty());
+        return new ViewStatus(view, state, restoredRecords, lag, total, lastUpdate, progress(state));
     }
 
     State state() {
@@ -88,7 +89,26 @@ final class ViewState {
         if (state != State.ERROR && state != State.CLOSED && engine.offsets.brokers().unreachable().isPresent()) {
             return State.UNREACHABLE;
         }
+        if (!rebuild.isBuilt() && (state == State.READY || state == State.RESTORING || state == State.REBALANCING)) {
+            return State.REBUILDING;
+        }
         return state;
+    }
+
+    /** @return how far a restore or a build has come, in a state that has one */
+    Optional<ViewStatus.Restoring> progress(State state) {
+        return switch (state) {
+            case RESTORING -> restoring();
+            case REBUILDING -> Optional.of(rebuild.progress());
+            default -> Optional.empty();
+        };
+    }
+
+    /** @throws dev.unbundled.ViewNotReadyException while the view's version is being built */
+    void requireBuilt() {
+        if (!rebuild.isBuilt()) {
+            throw notReady(null);
+        }
     }
 
     Optional<ViewStatus.Restoring> restoring() {
@@ -103,13 +123,13 @@ final class ViewState {
         if (engine.isClosed()) {
             return engine.closedException(view);
         }
-        State state = status().state();
-        if (state == State.READY) {
-            // Kafka Streams runs, but this store is not open on this instance yet (it is being assigned)
-            state = State.RESTORING;
-        }
-        String progress = state == State.RESTORING ? restoring().map(r -> " (" + r + ")").orElse("") : "";
-        return new ViewNotReadyException(view, state, "View '" + view + "' is " + state + progress
+        State now = status().state();
+        // when Kafka Streams runs but this store is not open on this instance yet, it is being assigned
+        State state = now == State.READY ? State.RESTORING : now;
+        String unit = state == State.REBUILDING ? " of its input" : "";
+        String progress = progress(state).map(r -> " (" + r + unit + ")").orElse("");
+        String version = state == State.REBUILDING ? " version " + engine.version() : "";
+        return new ViewNotReadyException(view, state, "View '" + view + "' is " + state + version + progress
                 + " and cannot answer yet; " + waitingFor(state), cause != null ? cause : engine.failure());
     }
 
@@ -118,6 +138,8 @@ final class ViewState {
         return switch (state) {
             case STARTING -> "it is joining the consumer group; call awaitReady(timeout) before reading";
             case RESTORING -> "it is rebuilding its state from Kafka; call awaitReady(timeout) or retry shortly";
+            case REBUILDING -> "its definition is new or changed, so it is being built from its input topics and"
+                    + " answers once it has read them; call awaitReady(timeout) or retry shortly";
             case REBALANCING -> "its partitions are being assigned; retry shortly or call awaitReady(timeout)";
             case UNREACHABLE -> engine.offsets.brokers().unreachable().orElse("the Kafka brokers did not answer")
                     + "; reads answer from the local state meanwhile, which may be behind. Check that the brokers"

@@ -1,0 +1,180 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.ViewException;
+import dev.unbundled.ViewStatus;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Whether a view's version is still being built from its input topics. A new view, or a view whose
+ * fingerprint changed, starts on empty state under a consumer group of its own; until that group has read
+ * its inputs up to where they ended when the version first started (its <em>target</em>), and everything
+ * those records sent through the view's internal topics, its partial content is not served. The target is
+ * kept as the committed offsets of an empty group, {@code <application id>.target}, so that every instance
+ * of the version, started at any time, waits for the same target.
+ */
+final class Rebuild {
+    private static final Logger LOG = LoggerFactory.getLogger(Rebuild.class);
+    /** The suffix of the group that keeps a version's target. */
+    static final String TARGET_GROUP_SUFFIX = ".target";
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String applicationId;
+    private final Map<TopicPartition, Long> target;
+    private final Set<String> internalTopics;
+    /** How far the group has read each target partition, as last asked. */
+    private volatile Map<TopicPartition, Long> read = Map.of();
+    /** The internal topics' end offsets the group must read next, once the inputs reached the target. */
+    private Map<TopicPartition, Long> internalTarget;
+    private int passesLeft;
+    private volatile boolean built;
+
+    private Rebuild(String applicationId, Map<TopicPartition, Long> target, Set<String> internalTopics) {
+        this.applicationId = applicationId;
+        this.target = Map.copyOf(target);
+        this.internalTopics = Set.copyOf(internalTopics);
+        this.passesLeft = internalTopics.size() + 1;
+        this.built = this.target.values().stream().allMatch(offset -> offset <= 0);
+    }
+
+    /** @return a view version that has been built before: nothing to wait for */
+    static Rebuild built(String applicationId) {
+        return new Rebuild(applicationId, Map.of(), Set.of());
+    }
+
+    /**
+     * Finds a version's target, or sets it when the version starts for the first time. A version whose group
+     * has read before and whose target is gone (it expired with the empty group's offsets, long after the
+     * build) is built.
+     *
+     * @param admin the runtime's admin client
+     * @param applicationId the view's Kafka Streams application id, which is its group's id
+     * @param view the view's name, for messages
+     * @param inputTopics the view's input topics, not the global ones
+     * @param internalTopics the topics the view's records cross, with the application id prefix
+     * @return the version's rebuild
+     * @throws ViewException if Kafka does not answer in time
+     */
+    static Rebuild prepare(Admin admin, String applicationId, String view, Set<String> inputTopics,
+                           Set<String> internalTopics) {
+        try {
+            Map<TopicPartition, Long> target = committed(admin, applicationId + TARGET_GROUP_SUFFIX);
+            if (target.isEmpty()) {
+                if (!committed(admin, applicationId).isEmpty()) {
+                    return built(applicationId);
+                }
+                target = endOffsets(admin, inputTopics);
+                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+                target.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+                admin.alterConsumerGroupOffsets(applicationId + TARGET_GROUP_SUFFIX, offsets).all()
+                        .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                LOG.info("View '{}' is new or changed: building it from its input topics under '{}', up to {}"
+                        + " input records before it answers", view, applicationId, total(target));
+            }
+            return new Rebuild(applicationId, target, internalTopics);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new ViewException(view, "View '" + view + "': cannot tell whether its version '" + applicationId
+                    + "' has been built, Kafka did not answer: " + Brokers.describe(e) + "; check the brokers and"
+                    + " start again", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ViewException(view, "Interrupted while starting view '" + view + "'", e);
+        }
+    }
+
+    /** @return whether the version has been built: once true, it stays true */
+    boolean isBuilt() {
+        return built;
+    }
+
+    /** @return how far the build has come, in input records */
+    ViewStatus.Restoring progress() {
+        Map<TopicPartition, Long> known = read;
+        long done = 0;
+        for (Map.Entry<TopicPartition, Long> partition : target.entrySet()) {
+            done += Math.min(partition.getValue(), known.getOrDefault(partition.getKey(), 0L));
+        }
+        return new ViewStatus.Restoring(done, total(target));
+    }
+
+    /**
+     * Asks how far the group has read and moves the build on: first the inputs up to the target, then, pass
+     * after pass, the internal topics up to their ends when the previous pass was reached.
+     *
+     * @param admin the runtime's admin client
+     * @throws ExecutionException if Kafka refused or did not answer
+     */
+    void check(Admin admin) throws ExecutionException, TimeoutException, InterruptedException {
+        if (built) {
+            return;
+        }
+        Map<TopicPartition, Long> committed = committed(admin, applicationId);
+        read = committed;
+        if (!reached(committed, target)) {
+            return;
+        }
+        if (internalTopics.isEmpty()) {
+            built = true;
+            return;
+        }
+        if (internalTarget != null && !reached(committed, internalTarget)) {
+            return;
+        }
+        if (passesLeft-- == 0) {
+            built = true;
+            return;
+        }
+        internalTarget = endOffsets(admin, internalTopics);
+    }
+
+    private static boolean reached(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> target) {
+        for (Map.Entry<TopicPartition, Long> partition : target.entrySet()) {
+            if (partition.getValue() > 0 && committed.getOrDefault(partition.getKey(), 0L) < partition.getValue()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long total(Map<TopicPartition, Long> target) {
+        return target.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    private static Map<TopicPartition, Long> committed(Admin admin, String group)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, Long> committed = new HashMap<>();
+        admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((partition, offset) -> {
+                    if (offset != null) {
+                        committed.put(partition, offset.offset());
+                    }
+                });
+        return committed;
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, Set<String> topics)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> partitions = new HashMap<>();
+        Map<String, TopicDescription> described = admin.describeTopics(new HashSet<>(topics)).allTopicNames()
+                .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        described.values().forEach(topic -> topic.partitions().forEach(partition ->
+                partitions.put(new TopicPartition(topic.name(), partition.partition()), OffsetSpec.latest())));
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(partitions).all().get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((partition, info) -> ends.put(partition, info.offset()));
+        return ends;
+    }
+}

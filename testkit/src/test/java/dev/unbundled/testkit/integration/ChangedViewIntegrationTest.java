@@ -1,0 +1,174 @@
+package dev.unbundled.testkit.integration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Topic;
+import dev.unbundled.View;
+import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewRuntime;
+import dev.unbundled.ViewStatus;
+import dev.unbundled.testkit.EmbeddedKafkaExtension;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A redeployed view whose definition changed is rebuilt from its input topics and serves only the new
+ * definition's values; an unchanged one finds its state again; while a view is built, reads are refused.
+ */
+class ChangedViewIntegrationTest {
+    private static final Duration PATIENCE = Duration.ofSeconds(60);
+    private static final AtomicInteger RUN = new AtomicInteger();
+    private static final Map<String, String> PRODUCTS = Map.of("p-1", "Kettle", "p-2", "Teapot", "p-3", "Mug");
+
+    @RegisterExtension
+    static final EmbeddedKafkaExtension KAFKA = new EmbeddedKafkaExtension();
+
+    @TempDir
+    Path stateDir;
+    private Topic<String, String> products;
+    private String applicationId;
+
+    /** The service's first build: the catalogue keeps names in lower case. */
+    static final class FirstBuild {
+        static ViewDefinition<String, String> catalog(Topic<String, String> products) {
+            return View.from(products).mapValues(name -> name.toLowerCase(Locale.ROOT), Serdes.String())
+                    .materialize("catalog");
+        }
+    }
+
+    /** The next build: the same view, its mapper changed to upper case. */
+    static final class SecondBuild {
+        static ViewDefinition<String, String> catalog(Topic<String, String> products) {
+            return View.from(products).mapValues(name -> name.toUpperCase(Locale.ROOT), Serdes.String())
+                    .materialize("catalog");
+        }
+    }
+
+    @BeforeEach
+    void fillProducts() {
+        int run = RUN.incrementAndGet();
+        products = Topic.of("changed-products-" + run, Serdes.String(), Serdes.String());
+        applicationId = "changed-" + run;
+        KAFKA.kafka().createTopics(3, products.name());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(KAFKA.kafka().producerConfig(),
+                Serdes.String().serializer(), Serdes.String().serializer())) {
+            PRODUCTS.forEach((id, name) -> producer.send(new ProducerRecord<>(products.name(), id, name)));
+        }
+    }
+
+    @Test
+    void start_changedMapper_servesOnlyTheNewDefinitionsValues() {
+        ViewDefinition<String, String> first = FirstBuild.catalog(products);
+        ViewDefinition<String, String> second = SecondBuild.catalog(products);
+        assertThat(second.fingerprint()).isNotEqualTo(first.fingerprint());
+        try (ViewRuntime runtime = start(first)) {
+            assertThat(contents(runtime.view(first))).containsEntry("p-1", "kettle").hasSize(3);
+        }
+
+        try (ViewRuntime runtime = start(second)) {
+            // no waiting for later records: the redeployed view holds the new mapping of every row
+            assertThat(contents(runtime.view(second)))
+                    .isEqualTo(Map.of("p-1", "KETTLE", "p-2", "TEAPOT", "p-3", "MUG"));
+            // under exactly-once a task may apply a record again after an aborted transaction: at least once
+            assertThat(runtime.updatesApplied().get("catalog")).isGreaterThanOrEqualTo(3L);
+        }
+    }
+
+    @Test
+    void start_unchangedDefinition_findsItsStateWithoutReadingItsInputAgain() {
+        try (ViewRuntime runtime = start(FirstBuild.catalog(products))) {
+            assertThat(contents(runtime.view(FirstBuild.catalog(products)))).hasSize(3);
+        }
+
+        ViewDefinition<String, String> again = FirstBuild.catalog(products);
+        try (ViewRuntime runtime = start(again)) {
+            assertThat(contents(runtime.view(again))).containsEntry("p-2", "teapot").hasSize(3);
+            // restored from the view's changelog, not computed again from the products topic
+            assertThat(runtime.updatesApplied()).containsEntry("catalog", 0L);
+            assertThat(runtime.view(again).status().restoredRecords()).isEqualTo(3);
+        }
+    }
+
+    @Test
+    void start_versionBumped_rebuildsFromTheInput() {
+        try (ViewRuntime runtime = start(FirstBuild.catalog(products))) {
+            assertThat(contents(runtime.view(FirstBuild.catalog(products)))).hasSize(3);
+        }
+
+        ViewDefinition<String, String> bumped = FirstBuild.catalog(products).version("2");
+        try (ViewRuntime runtime = start(bumped)) {
+            assertThat(contents(runtime.view(bumped))).hasSize(3);
+            assertThat(runtime.updatesApplied().get("catalog")).isGreaterThanOrEqualTo(3L);
+        }
+    }
+
+    @Test
+    void read_whileTheViewIsBuilt_isRefusedNamingTheVersionAndProgress() throws InterruptedException {
+        CountDownLatch open = new CountDownLatch(1);
+        ViewDefinition<String, String> slow = View.from(products).mapValues(name -> {
+            waitFor(open);
+            return name;
+        }, Serdes.String()).materialize("slow-catalog");
+        try (ViewRuntime runtime = ViewRuntime.builder().applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir).view(slow).start()) {
+            ReadOnlyView<String, String> view = runtime.view(slow);
+            try {
+                await().atMost(PATIENCE).until(() -> view.status().state() == ViewStatus.State.REBUILDING);
+
+                assertThat(view.status().restoring()).hasValueSatisfying(progress ->
+                        assertThat(progress.total()).isEqualTo(3));
+                assertThat(runtime.status().isReady()).isFalse();
+                assertThatThrownBy(() -> view.get("p-1")).isInstanceOf(ViewNotReadyException.class)
+                        .hasMessageContaining("REBUILDING version " + slow.fingerprint())
+                        .hasMessageContaining("0 of 3 records of its input")
+                        .hasMessageContaining("awaitReady");
+            } finally {
+                open.countDown();
+            }
+            runtime.awaitReady(PATIENCE);
+            assertThat(view.status().state()).isEqualTo(ViewStatus.State.READY);
+            assertThat(contents(view)).isEqualTo(PRODUCTS);
+        }
+    }
+
+    private static void waitFor(CountDownLatch latch) {
+        try {
+            if (!latch.await(2, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("the test never opened the latch");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ViewRuntime start(ViewDefinition<?, ?> view) {
+        ViewRuntime runtime = ViewRuntime.builder().applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir).view(view).start();
+        runtime.awaitReady(PATIENCE);
+        return runtime;
+    }
+
+    private static <K, V> Map<K, V> contents(ReadOnlyView<K, V> view) {
+        try (Stream<Map.Entry<K, V>> rows = view.all()) {
+            return rows.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
+        }
+    }
+}
