@@ -3,6 +3,7 @@ package dev.unbundled;
 import dev.unbundled.internal.run.RunningView;
 import dev.unbundled.internal.run.StreamsRuntime;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -62,6 +63,16 @@ final class DefaultViewRuntime implements ViewRuntime {
     @Override
     public String deadLetterTopic(ViewDefinition<?, ?> definition) {
         return runtime.deadLetterTopic(definition);
+    }
+
+    @Override
+    public List<OldVersion> oldVersions() {
+        return runtime.oldVersions();
+    }
+
+    @Override
+    public List<OldVersion> removeOldVersions() {
+        return runtime.removeOldVersions();
     }
 
     @Override

@@ -126,6 +126,37 @@ public interface ViewRuntime extends AutoCloseable {
     String deadLetterTopic(ViewDefinition<?, ?> definition);
 
     /**
+     * Lists what earlier versions of this runtime's views left behind in Kafka and in the state directory:
+     * each version of a view (each {@link ViewDefinition#fingerprint() fingerprint}) runs under the Kafka
+     * Streams application {@code <application id>.<view>.<fingerprint>}, and every such application this
+     * runtime does not run is old, views no longer registered included. A runtime's application id must
+     * therefore be its own: another runtime's views under the same id would be listed here.
+     *
+     * <pre>{@code
+     * runtime.oldVersions().forEach(old -> log.info("left behind: {}", old));
+     * }</pre>
+     *
+     * @return the old versions, by view and version
+     * @throws IllegalStateException if Kafka does not answer within 30 seconds
+     */
+    List<OldVersion> oldVersions();
+
+    /**
+     * Removes what {@link #oldVersions()} lists, except the versions an instance still runs (their consumer
+     * group has members): their consumer groups, internal topics and local state directory. Never called by
+     * the runtime itself: call it once a redeploy has finished, from one instance.
+     *
+     * <pre>{@code
+     * List<OldVersion> removed = runtime.removeOldVersions();
+     * }</pre>
+     *
+     * @return the versions removed
+     * @throws IllegalStateException if Kafka does not answer or refuses a deletion; what was removed before
+     *     stays removed
+     */
+    List<OldVersion> removeOldVersions();
+
+    /**
      * Stops the views and leaves the consumer group, so that other instances take over this one's
      * partitions at once; waits up to 30 seconds. Idempotent.
      */

@@ -1,11 +1,13 @@
 package dev.unbundled.internal.run;
 
 import dev.unbundled.DeadLetter;
+import dev.unbundled.OldVersion;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewException;
 import dev.unbundled.internal.compile.CompiledViews;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -25,6 +27,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -60,11 +63,12 @@ public final class StreamsRuntime implements AutoCloseable {
     private final Map<String, RunningView<?, ?>> running = new LinkedHashMap<>();
     /** Moves the builds of new or changed views on; null if there are none. */
     private final ScheduledExecutorService builds;
+    private final OldVersions oldVersions;
     private volatile boolean closed;
 
-    private StreamsRuntime(String applicationId, List<Engine> engines, Map<String, Engine> owners,
-                           List<DeadLetterRouter> deadLetters, KafkaProducer<byte[], byte[]> globalDeadLetters,
-                           Admin admin) {
+    private StreamsRuntime(String applicationId, Path stateDir, List<Engine> engines,
+                           Map<String, Engine> owners, List<DeadLetterRouter> deadLetters,
+                           KafkaProducer<byte[], byte[]> globalDeadLetters, Admin admin) {
         this.applicationId = applicationId;
         this.engines = List.copyOf(engines);
         this.deadLetters = List.copyOf(deadLetters);
@@ -73,6 +77,8 @@ public final class StreamsRuntime implements AutoCloseable {
         owners.forEach((view, engine) -> running.put(view, new RunningView<>(engine,
                 engine.views.definition(view, "runtime"), rebuildOf(engine, view, admin))));
         this.builds = watchBuilds();
+        this.oldVersions = new OldVersions(admin, applicationId, engines.stream().map(engine -> engine.applicationId)
+                .collect(Collectors.toSet()), stateDir);
     }
 
     /** @return whether the view's version must be built from its inputs before it answers */
@@ -154,7 +160,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     }
                 });
             }
-            StreamsRuntime runtime = new StreamsRuntime(applicationId, engines, engineOf, routers, globalDeadLetters,
+            StreamsRuntime runtime = new StreamsRuntime(applicationId, settings.stateDir(), engines, engineOf, routers, globalDeadLetters,
                     admin);
             queries.attach(runtime);
             engines.forEach(runtime::run);
@@ -327,6 +333,16 @@ public final class StreamsRuntime implements AutoCloseable {
         Map<String, Long> byView = new LinkedHashMap<>();
         running.forEach((name, view) -> byView.put(name, counts.apply(view.engine()).getOrDefault(name, 0L)));
         return byView;
+    }
+
+    /** @return what earlier versions of this runtime's views left behind, see {@link OldVersions} */
+    public List<OldVersion> oldVersions() {
+        return oldVersions.list();
+    }
+
+    /** @return the old versions removed: every one no instance runs */
+    public List<OldVersion> removeOldVersions() {
+        return oldVersions.remove();
     }
 
     /**
