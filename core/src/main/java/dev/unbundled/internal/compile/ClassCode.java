@@ -100,6 +100,12 @@ record ClassCode(byte[] digest, List<String> missing) {
         return Kind.USER;
     }
 
+    /** @return whether a class name is one of the libraries counted by name, as in a jar that bundles them */
+    private static boolean isLibraryName(String name) {
+        return JDK_PACKAGES.stream().anyMatch(name::startsWith) || NAMED_PACKAGES.stream().anyMatch(name::startsWith)
+                || name.startsWith(KAFKA);
+    }
+
     private static URL location(Class<?> type) {
         CodeSource source = type.getProtectionDomain().getCodeSource();
         return source == null ? null : source.getLocation();
@@ -109,17 +115,23 @@ record ClassCode(byte[] digest, List<String> missing) {
         Hasher hasher = new Hasher();
         List<String> missing = new ArrayList<>();
         hasher.text(type.getName());
-        ClassFile own = ClassFile.find(type.getClassLoader(), type.getName());
-        if (own == null) {
+        ClassLoader loader = type.getClassLoader();
+        ClassFile own = ClassFile.find(loader, type.getName());
+        byte[] bytes = own == null ? null : own.read();
+        if (bytes == null) {
             missing.add("class " + type.getName() + ": no class file on the class path (a class defined at run"
                     + " time?)");
         } else {
-            hasher.bytes(own.bytes());
-            for (String referenced : referencedClasses(own.bytes(), type.getName())) {
-                ClassFile beside = ClassFile.find(type.getClassLoader(), referenced);
-                if (beside != null && beside.base().equals(own.base())) {
+            hasher.bytes(bytes);
+            for (String referenced : referencedClasses(bytes, type.getName())) {
+                if (isLibraryName(referenced)) {
+                    continue;
+                }
+                ClassFile beside = ClassFile.find(loader, referenced);
+                byte[] besideBytes = beside == null || !beside.base().equals(own.base()) ? null : beside.read();
+                if (besideBytes != null) {
                     hasher.text(referenced);
-                    hasher.bytes(beside.bytes());
+                    hasher.bytes(besideBytes);
                 }
             }
         }
@@ -132,17 +144,22 @@ record ClassCode(byte[] digest, List<String> missing) {
         return new ClassCode(hasher.digest(), List.copyOf(missing));
     }
 
-    /** A class file read through a class loader, and where it was found: its directory or jar. */
-    private record ClassFile(byte[] bytes, String base) {
+    /** A class file as a class loader finds it, and where: the directory or jar it is in. */
+    private record ClassFile(URL url, String base) {
         static ClassFile find(ClassLoader loader, String className) {
             String resource = className.replace('.', '/') + ".class";
             URL url = loader == null ? ClassLoader.getSystemResource(resource) : loader.getResource(resource);
             if (url == null) {
                 return null;
             }
+            String at = url.toString();
+            return new ClassFile(url, at.substring(0, at.length() - resource.length()));
+        }
+
+        /** @return the class file's bytes, or null if it cannot be read */
+        byte[] read() {
             try (InputStream in = url.openStream()) {
-                String at = url.toString();
-                return new ClassFile(in.readAllBytes(), at.substring(0, at.length() - resource.length()));
+                return in.readAllBytes();
             } catch (IOException e) {
                 return null;
             }

@@ -2,6 +2,8 @@ package dev.unbundled.internal.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import dev.unbundled.Topic;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
@@ -11,7 +13,10 @@ import java.io.UncheckedIOException;
 import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -109,12 +114,36 @@ class FingerprintTest {
     }
 
     @Test
+    void of_capturedSetInAnotherOrder_isTheSameAndAnotherSetDiffers() {
+        Fingerprint ab = fingerprint(oneOf(new LinkedHashSet<>(List.of("a", "b"))));
+        Fingerprint ba = fingerprint(oneOf(new LinkedHashSet<>(List.of("b", "a"))));
+        Fingerprint ac = fingerprint(oneOf(new LinkedHashSet<>(List.of("a", "c"))));
+
+        assertThat(ba.hex()).isEqualTo(ab.hex());
+        assertThat(ac.hex()).isNotEqualTo(ab.hex());
+    }
+
+    @Test
     void of_serdeChanged_differs() {
         Fingerprint text = fingerprint(mappedWith(Serdes.String()));
         Fingerprint json = fingerprint(mappedWith(Json.serde(String.class)));
 
         assertThat(json.hex()).isNotEqualTo(text.hex());
         assertThat(fingerprint(mappedWith(Serdes.String())).hex()).isEqualTo(text.hex());
+    }
+
+    @Test
+    void of_settingOfJsonSerdesMapperChanged_differs() {
+        Fingerprint plain = fingerprint(View.from(Topic.of("limits", Serdes.String(),
+                Json.serde(Limit.class, new ObjectMapper()))).materialize("limits"));
+        Fingerprint snakeCase = fingerprint(View.from(Topic.of("limits", Serdes.String(),
+                Json.serde(Limit.class, new ObjectMapper().setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE))))
+                .materialize("limits"));
+        Fingerprint plainAgain = fingerprint(View.from(Topic.of("limits", Serdes.String(),
+                Json.serde(Limit.class, new ObjectMapper()))).materialize("limits"));
+
+        assertThat(snakeCase.hex()).isNotEqualTo(plain.hex());
+        assertThat(plainAgain.hex()).isEqualTo(plain.hex());
     }
 
     @Test
@@ -239,6 +268,10 @@ class FingerprintTest {
 
     private static ViewDefinition<String, String> atLeast(Limit limit) {
         return View.from(NAMES).filter((id, name) -> name.length() >= limit.min()).materialize("catalog");
+    }
+
+    private static ViewDefinition<String, String> oneOf(Set<String> allowed) {
+        return View.from(NAMES).filter((id, name) -> allowed.contains(name)).materialize("catalog");
     }
 
     private static ViewDefinition<String, String> mappedWith(Serde<String> serde) {
