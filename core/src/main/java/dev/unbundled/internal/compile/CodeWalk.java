@@ -142,7 +142,14 @@ final class CodeWalk {
             }
         }
         if (kind != ClassCode.Kind.NAMED && (value instanceof Collection<?> || value instanceof Map<?, ?>)) {
-            contents(value, where, depth);
+            try {
+                contents(value, where, depth);
+            } catch (RuntimeException unreadable) {
+                // a collection of the user's whose iterator fails, or one changed while it was read
+                hasher.text("unreadable contents");
+                missing.add(where + ": the contents of " + stableName(type) + " cannot be read ("
+                        + unreadable.getClass().getName() + ")");
+            }
         }
     }
 

@@ -30,9 +30,11 @@ import java.util.List;
  *   <li>The code of every function and serde in the plan ({@link CodeWalk}, {@link ClassCode}): for a lambda or
  *       a method reference, the class file of the class that wrote it; for any other class of the user's, its
  *       class file and its superclasses' that are user code. With each class file come the class files that sit
- *       beside it (same directory or jar) and that its constant pool names: so a method reference
+ *       beside it (same directory or jar) and that its constant pool names, as classes or in the descriptors of
+ *       its fields and methods (one level, not their own references): so a method reference
  *       {@code Order::productId} or a lambda calling {@code order.productId()} covers {@code Order}'s code as
- *       well, when {@code Order} is built with the class that uses it.</li>
+ *       well, when {@code Order} is built with the class that uses it. A class and the classes nested in it
+ *       name each other, so they count together.</li>
  *   <li>The values functions hold: a lambda's captured values, an object's instance fields (not transient or
  *       static ones), walked up to {@value CodeWalk#MAX_DEPTH} levels and {@value CodeWalk#MAX_VALUES} values;
  *       strings, numbers, booleans, enums, {@code java.time} values and the like by value; the JDK's lists,
