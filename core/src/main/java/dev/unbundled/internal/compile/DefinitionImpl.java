@@ -27,7 +27,7 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     private final ViewStore store;
     private final History history;
     private final String version;
-    private volatile String fingerprint;
+    private volatile Fingerprint fingerprint;
 
     private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store, History history,
                            String version) {
@@ -173,9 +173,14 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
 
     @Override
     public String fingerprint() {
-        String known = fingerprint;
+        return identity().hex();
+    }
+
+    /** @return the view's fingerprint with what it could not read, computed once */
+    public Fingerprint identity() {
+        Fingerprint known = fingerprint;
         if (known == null) {
-            known = Fingerprint.of(this).hex();
+            known = Fingerprint.of(this);
             fingerprint = known;
         }
         return known;

@@ -40,7 +40,7 @@ final class Application {
     private Application(RuntimeSettings settings, String runtimeId, DefinitionImpl<?, ?> main) {
         this.runtimeApplicationId = settings.applicationId();
         this.main = main;
-        this.fingerprint = Fingerprint.of(main);
+        this.fingerprint = main.identity();
         this.applicationId = applicationId(settings.applicationId(), main.name(), fingerprint.hex());
         this.routing = new StoreRouting(settings.defaultStore(), List.of(main));
         this.config = StreamsDefaults.tunables();

@@ -105,8 +105,15 @@ final class LocalQueries implements QueryHandler {
             throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "the runtime is "
                     + (here == null ? "starting" : "closed"));
         }
-        return (RunningView<Object, Object>) here.view(view).orElseThrow(() -> new RemoteQueryException(view,
-                RemoteQueryException.Reason.UNKNOWN_VIEW, "no view '" + view + "' runs here"));
+        RunningView<Object, Object> running = (RunningView<Object, Object>) here.view(view).orElseThrow(() ->
+                new RemoteQueryException(view, RemoteQueryException.Reason.UNKNOWN_VIEW, "no view '" + view
+                        + "' runs here"));
+        if (!running.rebuild().isBuilt()) {
+            // this instance holds the partition, but its version of the view is not built yet: not elsewhere
+            throw new RemoteQueryException(view, RemoteQueryException.Reason.NOT_READY, "view '" + view
+                    + "' is REBUILDING here (" + running.rebuild().progress() + " of its input)");
+        }
+        return running;
     }
 
     private static Copy copy(RunningView<Object, Object> running, int partition, long maxLag) {

@@ -123,7 +123,7 @@ final class Rebuild {
         }
         Map<TopicPartition, Long> committed = committed(admin, applicationId);
         read = committed;
-        if (!reached(committed, target)) {
+        if (!reached(committed, target) && !reached(withLogStarts(admin, committed), target)) {
             return;
         }
         if (internalTopics.isEmpty()) {
@@ -138,6 +138,21 @@ final class Rebuild {
             return;
         }
         internalTarget = endOffsets(admin, internalTopics);
+    }
+
+    /**
+     * @return the committed offsets, raised to the log start of each target partition: records deleted by
+     *     retention are not to be read, and a partition with nothing left to read gets no committed offset
+     */
+    private Map<TopicPartition, Long> withLogStarts(Admin admin, Map<TopicPartition, Long> committed)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        target.keySet().forEach(partition -> earliest.put(partition, OffsetSpec.earliest()));
+        Map<TopicPartition, Long> raised = new HashMap<>(committed);
+        admin.listOffsets(earliest).all().get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .forEach((partition, info) -> raised.merge(partition, info.offset(), Math::max));
+        read = raised;
+        return raised;
     }
 
     private static boolean reached(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> target) {

@@ -17,7 +17,6 @@ import dev.unbundled.testkit.EmbeddedKafkaExtension;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -53,22 +52,6 @@ class ChangedViewIntegrationTest {
     private Topic<String, String> products;
     private String applicationId;
 
-    /** The service's first build: the catalogue keeps names in lower case. */
-    static final class FirstBuild {
-        static ViewDefinition<String, String> catalog(Topic<String, String> products) {
-            return View.from(products).mapValues(name -> name.toLowerCase(Locale.ROOT), Serdes.String())
-                    .materialize("catalog");
-        }
-    }
-
-    /** The next build: the same view, its mapper changed to upper case. */
-    static final class SecondBuild {
-        static ViewDefinition<String, String> catalog(Topic<String, String> products) {
-            return View.from(products).mapValues(name -> name.toUpperCase(Locale.ROOT), Serdes.String())
-                    .materialize("catalog");
-        }
-    }
-
     @BeforeEach
     void fillProducts() {
         int run = RUN.incrementAndGet();
@@ -83,8 +66,8 @@ class ChangedViewIntegrationTest {
 
     @Test
     void start_changedMapper_servesOnlyTheNewDefinitionsValues() {
-        ViewDefinition<String, String> first = FirstBuild.catalog(products);
-        ViewDefinition<String, String> second = SecondBuild.catalog(products);
+        ViewDefinition<String, String> first = CatalogFirstBuild.catalog(products);
+        ViewDefinition<String, String> second = CatalogSecondBuild.catalog(products);
         assertThat(second.fingerprint()).isNotEqualTo(first.fingerprint());
         try (ViewRuntime runtime = start(first)) {
             assertThat(contents(runtime.view(first))).containsEntry("p-1", "kettle").hasSize(3);
@@ -101,11 +84,11 @@ class ChangedViewIntegrationTest {
 
     @Test
     void start_unchangedDefinition_findsItsStateWithoutReadingItsInputAgain() {
-        try (ViewRuntime runtime = start(FirstBuild.catalog(products))) {
-            assertThat(contents(runtime.view(FirstBuild.catalog(products)))).hasSize(3);
+        try (ViewRuntime runtime = start(CatalogFirstBuild.catalog(products))) {
+            assertThat(contents(runtime.view(CatalogFirstBuild.catalog(products)))).hasSize(3);
         }
 
-        ViewDefinition<String, String> again = FirstBuild.catalog(products);
+        ViewDefinition<String, String> again = CatalogFirstBuild.catalog(products);
         try (ViewRuntime runtime = start(again)) {
             assertThat(contents(runtime.view(again))).containsEntry("p-2", "teapot").hasSize(3);
             // restored from the view's changelog, not computed again from the products topic
@@ -116,11 +99,11 @@ class ChangedViewIntegrationTest {
 
     @Test
     void start_versionBumped_rebuildsFromTheInput() {
-        try (ViewRuntime runtime = start(FirstBuild.catalog(products))) {
-            assertThat(contents(runtime.view(FirstBuild.catalog(products)))).hasSize(3);
+        try (ViewRuntime runtime = start(CatalogFirstBuild.catalog(products))) {
+            assertThat(contents(runtime.view(CatalogFirstBuild.catalog(products)))).hasSize(3);
         }
 
-        ViewDefinition<String, String> bumped = FirstBuild.catalog(products).version("2");
+        ViewDefinition<String, String> bumped = CatalogFirstBuild.catalog(products).version("2");
         try (ViewRuntime runtime = start(bumped)) {
             assertThat(contents(runtime.view(bumped))).hasSize(3);
             assertThat(runtime.updatesApplied().get("catalog")).isGreaterThanOrEqualTo(3L);
@@ -194,8 +177,8 @@ class ChangedViewIntegrationTest {
 
     @Test
     void removeOldVersions_versionAnotherInstanceStillRuns_isListedInUseAndKept() throws Exception {
-        ViewDefinition<String, String> first = FirstBuild.catalog(products).version("1");
-        ViewDefinition<String, String> second = FirstBuild.catalog(products).version("2");
+        ViewDefinition<String, String> first = CatalogFirstBuild.catalog(products).version("1");
+        ViewDefinition<String, String> second = CatalogFirstBuild.catalog(products).version("2");
         String firstId = applicationId + ".catalog." + first.fingerprint();
         try (ViewRuntime old = start(first);
              ViewRuntime updated = ViewRuntime.builder().applicationId(applicationId)
