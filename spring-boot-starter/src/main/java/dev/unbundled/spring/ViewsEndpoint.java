@@ -57,6 +57,8 @@ public class ViewsEndpoint {
         Map<String, Object> description = new LinkedHashMap<>();
         description.put("name", view.name());
         description.put("global", definition.isGlobal());
+        // the version a redeploy compares: a new one is built from the input topics before it answers
+        description.put("version", definition.fingerprint());
         definition.history().ifPresent(history -> description.put("history", history.toString()));
         description.put("deadLetterTopic", views.runtime().deadLetterTopic(definition));
         description.putAll(StatusDetails.of(view.status(), views.deadLetters(view.name())));

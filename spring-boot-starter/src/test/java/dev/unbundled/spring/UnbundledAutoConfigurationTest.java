@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.GroupListing;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -239,7 +241,7 @@ class UnbundledAutoConfigurationTest {
 
         assertThat(all.statusCode()).isEqualTo(200);
         assertThat(all.body()).contains("\"name\":\"names\"", "\"name\":\"ages\"", "\"topology\":\"Topologies:",
-                "\"deadLetterTopic\":\"starter-test.ages.dlq\"", "\"state\":");
+                "\"deadLetterTopic\":\"starter-test.ages.dlq\"", "\"state\":", "\"version\":\"");
         assertThat(one.statusCode()).isEqualTo(200);
         assertThat(one.body()).contains("\"name\":\"ages\"").doesNotContain("\"name\":\"names\"");
         assertThat(unknown.statusCode()).isEqualTo(404);
@@ -268,10 +270,18 @@ class UnbundledAutoConfigurationTest {
         }
     }
 
-    private static List<?> members(Admin admin, String groupId) throws Exception {
-        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all()
-                .get(10, TimeUnit.SECONDS).get(groupId);
-        return List.copyOf(group.members());
+    /** @return the members of the groups of every view of an application: each view has a group of its own */
+    private static List<?> members(Admin admin, String applicationId) throws Exception {
+        List<String> groups = admin.listGroups().all().get(10, TimeUnit.SECONDS).stream()
+                .map(GroupListing::groupId)
+                .filter(id -> id.startsWith(applicationId + ".")).toList();
+        assertThat(groups).as("the groups of application " + applicationId).isNotEmpty();
+        List<Object> members = new ArrayList<>();
+        for (ConsumerGroupDescription group : admin.describeConsumerGroups(groups).all().get(10, TimeUnit.SECONDS)
+                .values()) {
+            members.addAll(group.members());
+        }
+        return members;
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {

@@ -83,6 +83,24 @@ class ChangedViewIntegrationTest {
     }
 
     @Test
+    void start_oneOfTwoViewsChanged_rebuildsThatViewAlone() {
+        try (ViewRuntime runtime = start(CatalogFirstBuild.catalog(products), named(products))) {
+            assertThat(contents(runtime.view(named(products)))).hasSize(3);
+        }
+
+        try (ViewRuntime runtime = start(CatalogSecondBuild.catalog(products), named(products))) {
+            assertThat(runtime.updatesApplied().get("catalog")).isGreaterThanOrEqualTo(3L);
+            // the unchanged view found its state: it read nothing from its input again
+            assertThat(runtime.updatesApplied()).containsEntry("named-products", 0L);
+            assertThat(contents(runtime.view(named(products)))).isEqualTo(PRODUCTS);
+        }
+    }
+
+    private static ViewDefinition<String, String> named(Topic<String, String> products) {
+        return View.from(products).filter((id, name) -> !name.isEmpty()).materialize("named-products");
+    }
+
+    @Test
     void start_unchangedDefinition_findsItsStateWithoutReadingItsInputAgain() {
         try (ViewRuntime runtime = start(CatalogFirstBuild.catalog(products))) {
             assertThat(contents(runtime.view(CatalogFirstBuild.catalog(products)))).hasSize(3);
@@ -218,9 +236,13 @@ class ChangedViewIntegrationTest {
         }
     }
 
-    private ViewRuntime start(ViewDefinition<?, ?> view) {
-        ViewRuntime runtime = ViewRuntime.builder().applicationId(applicationId)
-                .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir).view(view).start();
+    private ViewRuntime start(ViewDefinition<?, ?>... views) {
+        ViewRuntime.Builder builder = ViewRuntime.builder().applicationId(applicationId)
+                .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir);
+        for (ViewDefinition<?, ?> view : views) {
+            builder.view(view);
+        }
+        ViewRuntime runtime = builder.start();
         runtime.awaitReady(PATIENCE);
         return runtime;
     }

@@ -51,6 +51,8 @@ class GlobalAndPartitionedIntegrationTest {
         ViewDefinition<String, String> orderCities = View.from(orders)
                 .lookup(directory, Order::customerId, (order, customer) -> customer.city())
                 .materialize("order-cities", Serdes.String());
+        // a global view no view looks up runs in an application of its own, with no partitioned work at all
+        ViewDefinition<String, Order> orderDirectory = View.from(orders).materialize("order-directory").global();
         ViewDefinition<String, Long> perCity = View.from(customers)
                 .groupBy(Customer::city, Serdes.String()).count().materialize("customers-per-city");
 
@@ -58,7 +60,7 @@ class GlobalAndPartitionedIntegrationTest {
                 Serdes.String().serializer(), Serdes.String().serializer());
              ViewRuntime runtime = ViewRuntime.builder().applicationId("global-and-partitioned")
                      .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir)
-                     .view(orderCities).view(perCity).view(directory).start()) {
+                     .view(orderCities).view(perCity).view(directory).view(orderDirectory).start()) {
             producer.send(new ProducerRecord<>(customers.name(), "c-1", "{\"name\":\"Ada\",\"city\":\"Oslo\"}"));
             producer.send(new ProducerRecord<>(customers.name(), "c-2", "{\"name\":\"Bo\",\"city\":\"Oslo\"}"));
             producer.send(new ProducerRecord<>(customers.name(), "c-3", "{\"name\":\"Cy\",\"city\":\"Rome\"}"));
@@ -84,6 +86,8 @@ class GlobalAndPartitionedIntegrationTest {
                 assertThat(contents(cities)).isEqualTo(Map.of("o-1", "Oslo", "o-2", "Rome"));
                 assertThat(directoryView.get("c-1")).isEmpty();
                 assertThat(directoryView.get("c-2")).contains(new Customer("Bo", "Rome"));
+                assertThat(contents(runtime.view(orderDirectory))).isEqualTo(Map.of("o-1", new Order("c-1", 2),
+                        "o-2", new Order("c-3", 1)));
             });
             assertThat(runtime.status().isReady()).isTrue();
         }
