@@ -24,10 +24,15 @@ final class ChildJvm implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final AtomicReference<Status> last = new AtomicReference<>();
+    private final AtomicReference<Ready> ready = new AtomicReference<>();
     private final List<String> otherLines = new ArrayList<>();
 
     /** What the child said last: the payments its count view holds, and its input lag. */
     record Status(long applied, long lag) {
+    }
+
+    /** How long the child's views took to answer after its runtime started, and what its tasks restored. */
+    record Ready(long millis, long restored) {
     }
 
     private ChildJvm(Process process, Path log) {
@@ -55,7 +60,10 @@ final class ChildJvm implements AutoCloseable {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(),
                 StandardCharsets.UTF_8))) {
             for (String line = out.readLine(); line != null; line = out.readLine()) {
-                if (line.startsWith(CrashChild.APPLIED)) {
+                if (line.startsWith(CrashChild.READY)) {
+                    String[] parts = line.split(" ");
+                    ready.set(new Ready(Long.parseLong(parts[1]), Long.parseLong(parts[3])));
+                } else if (line.startsWith(CrashChild.APPLIED)) {
                     String[] parts = line.split(" ");
                     last.set(new Status(Long.parseLong(parts[1]), Long.parseLong(parts[3])));
                 } else {
@@ -72,6 +80,11 @@ final class ChildJvm implements AutoCloseable {
     /** @return the child's last status line, or null before its views answered */
     Status status() {
         return last.get();
+    }
+
+    /** @return when the child's views first answered, and what it had restored; null before */
+    Ready ready() {
+        return ready.get();
     }
 
     boolean isAlive() {

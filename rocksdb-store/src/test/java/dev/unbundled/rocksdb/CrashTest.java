@@ -37,7 +37,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * at-least-once, which this test then fails on (payments counted twice).
  */
 class CrashTest {
-    private static final Duration PATIENCE = Duration.ofSeconds(90);
+    static final Duration PATIENCE = Duration.ofSeconds(90);
     private static final int KILLS = 3;
     /** Records after the first customers and accounts, sent in {@code KILLS + 1} chunks. */
     private static final int RECORDS = 4_000;
@@ -129,11 +129,11 @@ class CrashTest {
         }
     }
 
-    private static void awaitAnswering(ChildJvm child) {
+    static void awaitAnswering(ChildJvm child) {
         awaitChild(child, () -> child.status() != null);
     }
 
-    private static void awaitChild(ChildJvm child, Callable<Boolean> condition) {
+    static void awaitChild(ChildJvm child, Callable<Boolean> condition) {
         try {
             await().atMost(PATIENCE).pollInterval(Duration.ofMillis(10)).failFast(() -> !child.isAlive())
                     .until(condition);
@@ -157,7 +157,7 @@ class CrashTest {
         }
     }
 
-    private static Map<String, Map<String, ?>> snapshot(ViewRuntime runtime, PaymentViews views) {
+    static Map<String, Map<String, ?>> snapshot(ViewRuntime runtime, PaymentViews views) {
         Map<String, Map<String, ?>> snapshot = new TreeMap<>();
         for (ViewDefinition<String, ?> view : views.all()) {
             snapshot.put(view.name(), rows(runtime, view));
@@ -165,7 +165,7 @@ class CrashTest {
         return snapshot;
     }
 
-    private static <V> Map<String, V> rows(ViewRuntime runtime, ViewDefinition<String, V> view) {
+    static <V> Map<String, V> rows(ViewRuntime runtime, ViewDefinition<String, V> view) {
         try (Stream<Map.Entry<String, V>> all = runtime.view(view).all()) {
             return all.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue, (a, b) -> {
                 throw new AssertionError("view '" + view.name() + "' answered a key twice in one scan");
@@ -173,7 +173,7 @@ class CrashTest {
         }
     }
 
-    private static List<List<Op>> chunks(List<Op> ops, int count) {
+    static List<List<Op>> chunks(List<Op> ops, int count) {
         List<List<Op>> chunks = new ArrayList<>();
         int size = (ops.size() + count - 1) / count;
         for (int from = 0; from < ops.size(); from += size) {
@@ -182,11 +182,11 @@ class CrashTest {
         return chunks;
     }
 
-    private static long payments(List<Op> ops) {
+    static long payments(List<Op> ops) {
         return ops.stream().filter(Op::isPayment).count();
     }
 
-    private static long total(Map<String, ?> sums) {
+    static long total(Map<String, ?> sums) {
         return sums.values().stream().mapToLong(value -> (Long) value).sum();
     }
 }
