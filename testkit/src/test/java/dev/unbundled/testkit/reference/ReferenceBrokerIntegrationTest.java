@@ -58,11 +58,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * {@link ReferenceEvaluatorTest}'s contract on a real broker: input topics of {@value #PARTITIONS} partitions,
  * a real {@link ViewRuntime} running views of {@link ReferenceViews} that cover every operator and shape
- * ({@link #BROKER_VIEWS}, self-joins included) and, in a second runtime, lookups of a global view. Each seed produces a few hundred random ops, records of the four topics
- * interleaved, keys inserted, updated and deleted again and again, and often written twice or three times back
- * to back ({@link ReferenceInputs#burst}), faster than the views can answer; then every view must converge on
- * its reference over the latest value per key, read with {@code all()} and with {@code get} for every key,
- * absent keys included.
+ * ({@link #BROKER_VIEWS}, self-joins included) and, in a second runtime, lookups of a global view. Each seed
+ * produces a few hundred random ops, records of the four topics interleaved, keys inserted, updated and deleted
+ * again and again, and often written twice or three times back to back ({@link ReferenceInputs#burst}), faster
+ * than the views can answer; then every view must converge on its reference over the latest value per key, read
+ * with {@code all()} and with {@code get} for every key, absent keys included. A view that does not is replayed
+ * on the test driver with the same ops, and the failure says whether the driver agrees with the reference.
  *
  * <p>The seeds run one after the other on the same topics and runtimes: each continues from the inputs the
  * one before left, so the views also see long histories (event aggregations fold every seed's events).
@@ -119,8 +120,11 @@ class ReferenceBrokerIntegrationTest {
     private final Model model = new Model();
     /** Every order event produced, by the partition it went to, in order. */
     private final Map<Integer, List<Order>> orderEventsByPartition = new TreeMap<>();
+    /** Every op produced, over every seed so far. */
+    private final List<Op> produced = new ArrayList<>();
 
-    private final ViewDefinition<String, Product> globalProducts = View.from(PRODUCTS).materialize("products-global").global();
+    private final ViewDefinition<String, Product> globalProducts =
+            View.from(PRODUCTS).materialize("products-global").global();
     private List<ViewCheck<?>> checks;
     private List<ViewCheck<?>> lookups;
     private ViewRuntime runtime;
@@ -173,7 +177,8 @@ class ReferenceBrokerIntegrationTest {
 
         // the lookups read the global view as it is when an order arrives: write every order again once it
         // has caught up, so that each row is enriched with the latest product
-        awaitEqual(seed, ops, List.of(ReferenceViews.check(globalProducts, m -> new HashMap<>(m.products))), lookupRuntime);
+        awaitEqual(seed, ops, List.of(ReferenceViews.check(globalProducts, m -> new HashMap<>(m.products))),
+                lookupRuntime);
         List<Op> touches = model.orders.entrySet().stream().map(e -> Op.of(ORDERS, e.getKey(), e.getValue())).toList();
         touches.forEach(model::apply);
         produce(touches, new Random(seed));
@@ -183,8 +188,9 @@ class ReferenceBrokerIntegrationTest {
         awaitEqual(seed, all, checks.stream().filter(c -> !c.name().equals(LATEST_BY)).toList(), runtime);
         awaitEqual(seed, all, lookups, lookupRuntime);
         assertLatestByHoldsALastEventPerGroup();
-        assertThat(runtime.deadLetters()).as("dead letters of valid input").allSatisfy((view, n) -> assertThat(n).isZero());
-        assertThat(lookupRuntime.deadLetters()).as("dead letters of valid input").allSatisfy((view, n) -> assertThat(n).isZero());
+        for (ViewRuntime each : List.of(runtime, lookupRuntime)) {
+            assertThat(each.deadLetters()).as("dead letters of valid input").allSatisfy((view, n) -> assertThat(n).isZero());
+        }
     }
 
     /** Lookups of the global products view; their references hold once every order was written after it caught up. */
@@ -228,6 +234,7 @@ class ReferenceBrokerIntegrationTest {
             }
         }
         producer.flush();
+        produced.addAll(ops);
         for (int i = 0; i < ops.size(); i++) {
             Op op = ops.get(i);
             if (op.topic().name().equals(ORDERS.name()) && op.value() != null) {
@@ -259,10 +266,24 @@ class ReferenceBrokerIntegrationTest {
         } catch (ConditionTimeoutException e) {
             StringBuilder out = new StringBuilder(String.format("%nseed %d: %d of %d views still differ from their"
                     + " reference after %s:%n", seed, last.get().size(), views.size(), PATIENCE));
-            last.get().forEach((view, mismatch) -> out.append(String.format("%n--- %s:%s%n", view, mismatch)));
+            last.get().forEach((view, mismatch) -> out.append(String.format("%n--- %s:%s%s%n", view, mismatch,
+                    onTestDriver(views.stream().filter(c -> c.name().equals(view)).findFirst().orElseThrow()))));
             out.append(String.format("%nOps of this seed:%n")).append(ReferenceEvaluatorTest.history(ops));
             fail(out.toString());
         }
+    }
+
+    /** @return what the test driver says of the view, replayed alone with every op produced so far */
+    private String onTestDriver(ViewCheck<?> check) {
+        if (!checks.contains(check)) {
+            return ""; // lookups and global views: their references hold on the broker only once caught up
+        }
+        ReferenceKits.Failure failure = ReferenceKits.run(produced, List.of(List.of(check)));
+        return failure == null
+                ? String.format("%nOn the test driver the same %d ops (every seed so far) give the reference after every"
+                        + " op: the difference comes from partitions, timing or the runtime.", produced.size())
+                : String.format("%nOn the test driver the same ops differ too, first after op #%d of %d:%s",
+                        failure.step(), produced.size(), failure.message());
     }
 
     private Map<String, String> mismatches(List<ViewCheck<?>> views, ViewRuntime in) {
