@@ -128,9 +128,14 @@ final class ReferenceViews {
          * @return null if the view equals its reference, else the assertion's message
          */
         String mismatch(ViewTestKit kit, Model model, boolean pointReads) {
+            return mismatch(kit.view(definition), model, pointReads);
+        }
+
+        /** As {@link #mismatch(ViewTestKit, Model, boolean)}, for a view read from a kit or a runtime. */
+        String mismatch(ReadOnlyView<String, V> read, Model model, boolean pointReads) {
             Map<String, V> expected = reference.apply(model);
             try {
-                ViewAssert<String, V> view = ViewAssertions.assertThat(kit.view(definition)).containsExactlyEntriesOf(expected);
+                ViewAssert<String, V> view = ViewAssertions.assertThat(read).containsExactlyEntriesOf(expected);
                 if (pointReads) {
                     for (String key : EVERY_KEY) {
                         if (expected.containsKey(key)) {
@@ -174,7 +179,11 @@ final class ReferenceViews {
         }
 
         String actual(ViewTestKit kit) {
-            try (Stream<Map.Entry<String, V>> all = kit.view(definition).all()) {
+            return actual(kit.view(definition));
+        }
+
+        String actual(ReadOnlyView<String, V> view) {
+            try (Stream<Map.Entry<String, V>> all = view.all()) {
                 return new TreeMap<>(all.collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue))).toString();
             }
         }
