@@ -70,7 +70,8 @@ public final class EventStream<K, V> {
 
     /**
      * Enriches each event, as it arrives, with the row of a global view that {@code keyOf(value)} names;
-     * events with no partner are dropped.
+     * events with no partner are dropped. A view that looks up a global view of a topic cannot also read that
+     * topic (see {@link View#lookup}).
      *
      * @param global a global view (see {@link ViewDefinition#global()})
      * @param keyOf takes the global view's key from the event's value

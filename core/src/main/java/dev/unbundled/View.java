@@ -201,6 +201,10 @@ public final class View<K, V> {
      * enrichment it got when it last changed. Rows with no partner leave the view. Use
      * {@link #join(View, Function, BiFunction)} where later changes of the other side must show.
      *
+     * <p>Other views may read the global view's topic partitioned, but this view may not: a view runs as one
+     * Kafka Streams application, which reads a topic either globally or partitioned, so compiling a view that
+     * both looks up a global view of a topic and reads that topic fails; join the topic instead.
+     *
      * @param global a global view (see {@link ViewDefinition#global()})
      * @param keyOf takes the global view's key from this table's value
      * @param joiner combines this table's value with the global view's

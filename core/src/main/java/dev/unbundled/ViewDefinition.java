@@ -48,7 +48,9 @@ public interface ViewDefinition<K, V> {
 
     /**
      * Makes this view global: every instance of the service holds all of it, read straight from its
-     * topic. Global views are what {@link View#lookup} enriches against.
+     * topic. Global views are what {@link View#lookup} enriches against. Partitioned views of the same topic
+     * run beside it in one runtime, each view being an application of its own; only a view that looks up a
+     * global view cannot also read that view's topic.
      *
      * <pre>{@code
      * ViewDefinition<String, Product> products = View.from(PRODUCTS).materialize("products").global();

@@ -2,12 +2,18 @@ package dev.unbundled.testkit;
 
 import dev.unbundled.Topic;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * Pipes records into one topic of a {@link ViewTestKit}. Each call is processed completely before it
- * returns. Calls chain.
+ * Pipes records into one topic of a {@link ViewTestKit}: into every view of the kit that reads the topic,
+ * each of which runs on a test driver of its own. Each call is processed completely, by every such view,
+ * before it returns. Calls chain.
  *
  * <pre>{@code
  * kit.input(PRODUCTS)
@@ -21,21 +27,26 @@ import org.apache.kafka.streams.TestInputTopic;
  */
 public final class TestInput<K, V> {
     private final Topic<K, V> topic;
-    private final TestInputTopic<K, V> input;
-    private final TestInputTopic<byte[], byte[]> raw;
+    private final Serializer<K> keys;
+    private final Serializer<V> values;
+    /** The topic in each test driver whose views read it. */
+    private final List<TestInputTopic<byte[], byte[]>> drivers;
     private final RawCheck rawCheck;
-    /** The driver numbers a topic's records from 0, whichever input wrote them. */
+    /** The timestamp of records piped without one, the same in every driver. */
+    private final Instant created = Instant.now();
+    /** Each driver numbers a topic's records from 0, and every driver that reads the topic gets every record. */
     private long nextOffset;
 
-    /** Looks at a raw record before the driver does. */
+    /** Looks at a raw record before the drivers do. */
     interface RawCheck {
         void check(byte[] key, byte[] value, long offset);
     }
 
-    TestInput(Topic<K, V> topic, TestInputTopic<K, V> input, TestInputTopic<byte[], byte[]> raw, RawCheck rawCheck) {
+    TestInput(Topic<K, V> topic, List<TestInputTopic<byte[], byte[]>> drivers, RawCheck rawCheck) {
         this.topic = topic;
-        this.input = input;
-        this.raw = raw;
+        this.keys = topic.keySerde().serializer();
+        this.values = topic.valueSerde().serializer();
+        this.drivers = List.copyOf(drivers);
         this.rawCheck = rawCheck;
     }
 
@@ -48,9 +59,7 @@ public final class TestInput<K, V> {
      * @throws NullPointerException if the key or value is null
      */
     public TestInput<K, V> pipe(K key, V value) {
-        input.pipeInput(requireKey(key), Objects.requireNonNull(value, "value; use delete(key) to delete"));
-        nextOffset++;
-        return this;
+        return write(requireKey(key), Objects.requireNonNull(value, "value; use delete(key) to delete"), created);
     }
 
     /**
@@ -63,10 +72,8 @@ public final class TestInput<K, V> {
      * @throws NullPointerException if an argument is null
      */
     public TestInput<K, V> pipe(K key, V value, Instant timestamp) {
-        input.pipeInput(requireKey(key), Objects.requireNonNull(value, "value; use delete(key) to delete"),
+        return write(requireKey(key), Objects.requireNonNull(value, "value; use delete(key) to delete"),
                 Objects.requireNonNull(timestamp, "timestamp"));
-        nextOffset++;
-        return this;
     }
 
     /**
@@ -77,9 +84,7 @@ public final class TestInput<K, V> {
      * @throws NullPointerException if the key is null
      */
     public TestInput<K, V> delete(K key) {
-        input.pipeInput(requireKey(key), null);
-        nextOffset++;
-        return this;
+        return write(requireKey(key), null, created);
     }
 
     /**
@@ -97,9 +102,7 @@ public final class TestInput<K, V> {
      * @throws NullPointerException if an argument is null
      */
     public TestInput<K, V> delete(K key, Instant timestamp) {
-        input.pipeInput(requireKey(key), null, Objects.requireNonNull(timestamp, "timestamp"));
-        nextOffset++;
-        return this;
+        return write(requireKey(key), null, Objects.requireNonNull(timestamp, "timestamp"));
     }
 
     /**
@@ -111,7 +114,22 @@ public final class TestInput<K, V> {
      */
     public TestInput<K, V> pipeRaw(byte[] key, byte[] value) {
         rawCheck.check(key, value, nextOffset);
-        raw.pipeInput(key, value);
+        return pipeBytes(key, value, new RecordHeaders(), created);
+    }
+
+    /** Serialises once, so that every driver reads the same bytes, as every application reads the same log. */
+    private TestInput<K, V> write(K key, V value, Instant timestamp) {
+        Headers headers = new RecordHeaders();
+        byte[] keyBytes = keys.serialize(topic.name(), headers, key);
+        byte[] valueBytes = values.serialize(topic.name(), headers, value);
+        return pipeBytes(keyBytes, valueBytes, headers, timestamp);
+    }
+
+    private TestInput<K, V> pipeBytes(byte[] key, byte[] value, Headers headers, Instant timestamp) {
+        for (TestInputTopic<byte[], byte[]> driver : drivers) {
+            // a copy each: a driver's processors may add headers to the record they were given
+            driver.pipeInput(new TestRecord<>(key, value, new RecordHeaders(headers.toArray()), timestamp));
+        }
         nextOffset++;
         return this;
     }

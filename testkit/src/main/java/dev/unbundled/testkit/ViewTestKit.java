@@ -1,54 +1,37 @@
 package dev.unbundled.testkit;
 
-import dev.unbundled.ChangeListener;
 import dev.unbundled.DeadLetter;
-import dev.unbundled.Freshness;
 import dev.unbundled.ReadOnlyView;
-import dev.unbundled.Subscription;
 import dev.unbundled.Topic;
 import dev.unbundled.ViewDefinition;
-import dev.unbundled.ViewNotReadyException;
-import dev.unbundled.ViewStatus;
 import dev.unbundled.ViewStore;
-import dev.unbundled.internal.compile.CompiledViews;
 import dev.unbundled.internal.compile.Compiler;
 import dev.unbundled.internal.compile.DefinitionImpl;
 import dev.unbundled.internal.compile.StoreRouting;
-import dev.unbundled.internal.compile.StoredValues;
 import dev.unbundled.internal.compile.StreamsDefaults;
 import dev.unbundled.internal.read.StoreView;
-import dev.unbundled.internal.read.ViewHost;
-import dev.unbundled.internal.run.DeadLetterHandler;
-import dev.unbundled.internal.run.DeadLetterRouter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Utils;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.VersionedRecord;
 
 /**
  * Runs view definitions on Kafka Streams' {@link TopologyTestDriver}: no broker, no threads, every
@@ -63,44 +46,65 @@ import org.apache.kafka.streams.state.VersionedRecord;
  * }
  * }</pre>
  *
- * <p>Not thread-safe: drive it from the test's thread. Close it to release the driver's state.
+ * <p>As a {@code ViewRuntime} runs each view as a Kafka Streams application of its own, the kit runs each view
+ * on a driver of its own, compiled alone with the global views it looks up; a record piped into a topic
+ * reaches every view that reads it. So a global view of a topic, looked up by one view, and a partitioned
+ * view of the same topic run side by side in one kit.
+ *
+ * <p>Not thread-safe: drive it from the test's thread. Close it to release the drivers' state.
  */
 public final class ViewTestKit implements AutoCloseable {
-    /** The application id the driver runs under; dead-letter topics are named after it. */
+    /** The application id the drivers run under; dead-letter topics are named after it. */
     public static final String APPLICATION_ID = "unbundled-test";
     private static final String KIT_FIX = "kit; pass its definition to ViewTestKit.of(...)";
 
-    private final CompiledViews views;
-    private final DeadLetterRouter deadLetters;
-    private final TopologyTestDriver driver;
     private final Path stateDir;
+    /** A driver per view given to the kit, in the order they were given. */
+    private final List<KitDriver> drivers = new ArrayList<>();
+    /**
+     * The driver each view is read from: a view given to the kit, its own; a global view only looked up, the
+     * first driver that runs it (each that runs it holds the same rows).
+     */
+    private final Map<String, KitDriver> homes = new LinkedHashMap<>();
     private final Map<String, TestInput<?, ?>> inputs = new ConcurrentHashMap<>();
-    private final Map<String, TestOutputTopic<byte[], byte[]>> deadLetterTopics = new ConcurrentHashMap<>();
-    /** Dead letters of global views, which the driver's global task never hands to Unbundled's handler. */
+    /** Dead letters of global views, which a driver's global task never hands to Unbundled's handler. */
     private final List<ProducerRecord<byte[], byte[]>> directDeadLetters = new ArrayList<>();
     private volatile boolean closed;
 
     private ViewTestKit(ViewStore defaultStore, List<DefinitionImpl<?, ?>> definitions) {
         stateDir = createStateDir();
-        StoreRouting routing = new StoreRouting(defaultStore, definitions);
+        try {
+            Properties config = kitConfig(defaultStore, definitions);
+            for (DefinitionImpl<?, ?> definition : definitions) {
+                KitDriver driver = new KitDriver(definition, defaultStore, config,
+                        stateDir.resolve(String.valueOf(drivers.size())), directDeadLetters::add);
+                drivers.add(driver);
+                homes.put(definition.name(), driver);
+            }
+            for (KitDriver driver : drivers) {
+                driver.views.definitions().keySet().forEach(name -> homes.putIfAbsent(name, driver));
+            }
+        } catch (RuntimeException | Error e) {
+            closeDrivers(e);
+            throw e;
+        }
+    }
+
+    /** @return the settings every driver shares: one runtime's, with the settings of every store choice */
+    private static Properties kitConfig(ViewStore defaultStore, List<DefinitionImpl<?, ?>> definitions) {
         Properties config = StreamsDefaults.tunables();
-        config.putAll(routing.streamsConfig());
+        config.putAll(new StoreRouting(defaultStore, definitions).streamsConfig());
         config.put(StreamsDefaults.RUNTIME_ID, APPLICATION_ID + "-" + UUID.randomUUID());
-        config.putAll(StreamsDefaults.topologyConfig(routing));
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "test-driver:9092");
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         // the driver processes each record to the end before pipe returns and never crashes, so exactly-once
         // (the runtime's default) guards nothing here; and its test producer would hold back the dead letters
         // error handlers send until a commit the driver does not make
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        views = Compiler.compile(definitions, config);
-        deadLetters = new DeadLetterRouter(APPLICATION_ID, views, directDeadLetters::add);
-        config.putAll(DeadLetterHandler.streamsConfig(APPLICATION_ID, deadLetters, routing));
-        driver = new TopologyTestDriver(views.topology(), config);
+        return config;
     }
 
     /**
-     * Creates the driver's state directory in the build's output directory ({@code target} or {@code build} in
+     * Creates the drivers' state directory in the build's output directory ({@code target} or {@code build} in
      * the working directory) where there is one: Kafka Streams warns about a state directory in the OS temp
      * directory, which the OS may clear, and the warning would be noise in every test. Elsewhere, the OS temp
      * directory: a kit's state lives only as long as the kit.
@@ -117,24 +121,25 @@ public final class ViewTestKit implements AutoCloseable {
             }
             return Files.createTempDirectory("unbundled-testkit");
         } catch (IOException e) {
-            throw new UncheckedIOException("Cannot create a state directory for the test driver", e);
+            throw new UncheckedIOException("Cannot create a state directory for the test drivers", e);
         }
     }
 
     /**
-     * Starts a test driver running the given views, with the global views they look up.
+     * Starts a test driver for each of the given views, with the global views they look up.
      *
      * @param definitions the views to run
      * @return the kit; close it
      * @throws NullPointerException if a definition is null
-     * @throws IllegalArgumentException if no definition is given or two views share a name
+     * @throws IllegalArgumentException if no definition is given, two views share a name, or a view both looks
+     *     up a global view of a topic and reads that topic partitioned
      */
     public static ViewTestKit of(ViewDefinition<?, ?>... definitions) {
         return of(ViewStore.inMemory(), definitions);
     }
 
     /**
-     * Starts a test driver running the given views, with a default store for the views that choose none:
+     * Starts a test driver for each of the given views, with a default store for the views that choose none:
      * the way to run the same test over every store type.
      *
      * <pre>{@code
@@ -145,7 +150,8 @@ public final class ViewTestKit implements AutoCloseable {
      * @param definitions the views to run
      * @return the kit; close it
      * @throws NullPointerException if an argument is null
-     * @throws IllegalArgumentException if no definition is given or two views share a name
+     * @throws IllegalArgumentException if no definition is given, two views share a name, or a view both looks
+     *     up a global view of a topic and reads that topic partitioned
      */
     public static ViewTestKit of(ViewStore defaultStore, ViewDefinition<?, ?>... definitions) {
         Objects.requireNonNull(defaultStore, "defaultStore");
@@ -153,13 +159,19 @@ public final class ViewTestKit implements AutoCloseable {
         if (definitions.length == 0) {
             throw new IllegalArgumentException("ViewTestKit.of() needs at least one view definition");
         }
-        List<DefinitionImpl<?, ?>> all = new ArrayList<>();
-        Arrays.stream(definitions).forEach(d -> all.add((DefinitionImpl<?, ?>) Objects.requireNonNull(d, "definition")));
-        return new ViewTestKit(defaultStore, all);
+        List<DefinitionImpl<?, ?>> given = new ArrayList<>();
+        for (ViewDefinition<?, ?> definition : definitions) {
+            given.add((DefinitionImpl<?, ?>) Objects.requireNonNull(definition, "definition"));
+        }
+        // checked as one set, as the views run side by side, though each is compiled on its own
+        Compiler.requireConsistent(given);
+        Map<String, DefinitionImpl<?, ?>> distinct = new LinkedHashMap<>();
+        given.forEach(definition -> distinct.putIfAbsent(definition.name(), definition));
+        return new ViewTestKit(defaultStore, List.copyOf(distinct.values()));
     }
 
     /**
-     * The input side of a topic: pipe records and deletes into the views that read it.
+     * The input side of a topic: pipe records and deletes into every view that reads it.
      *
      * @param topic a topic one of the views reads
      * @param <K> the key type
@@ -171,27 +183,39 @@ public final class ViewTestKit implements AutoCloseable {
     public <K, V> TestInput<K, V> input(Topic<K, V> topic) {
         Objects.requireNonNull(topic, "topic");
         requireOpen();
-        if (!views.viewsByTopic().containsKey(topic.name())) {
+        List<KitDriver> readers = drivers.stream().filter(driver -> driver.reads(topic.name())).toList();
+        if (readers.isEmpty()) {
+            Set<String> read = new LinkedHashSet<>();
+            drivers.forEach(driver -> read.addAll(driver.views.viewsByTopic().keySet()));
             throw new IllegalArgumentException("No view of this kit reads topic '" + topic.name() + "'; it reads "
-                    + views.viewsByTopic().keySet());
+                    + read);
         }
         return (TestInput<K, V>) inputs.computeIfAbsent(topic.name(), name -> new TestInput<>(topic,
-                driver.createInputTopic(name, topic.keySerde().serializer(), topic.valueSerde().serializer()),
-                driver.createInputTopic(name, new ByteArraySerializer(), new ByteArraySerializer()),
-                deadLetters.isGlobalTopic(name) ? (key, value, offset) -> checkGlobal(topic, key, value, offset)
+                readers.stream().map(driver -> driver.input(name)).toList(),
+                readers.stream().anyMatch(driver -> driver.deadLetters.isGlobalTopic(name))
+                        ? (key, value, offset) -> checkGlobal(topic, key, value, offset)
                         : (key, value, offset) -> { }));
     }
 
     /**
-     * The driver's global task drops records it cannot read with a log line; a running application sends
+     * A driver's global task drops records it cannot read with a log line; a running application sends
      * them to the dead-letter topic. Reading raw records here first keeps the kit faithful to the runtime.
+     * Each global view of the topic loses the record once, however many drivers look it up.
      */
     private void checkGlobal(Topic<?, ?> topic, byte[] key, byte[] value, long offset) {
         try {
             topic.keySerde().deserializer().deserialize(topic.name(), key);
             topic.valueSerde().deserializer().deserialize(topic.name(), value);
         } catch (RuntimeException e) {
-            deadLetters.deliver(deadLetters.deadLetters("source." + topic.name(), topic.name(), 0, offset, key, value, e));
+            Set<KitDriver> globalHomes = new LinkedHashSet<>();
+            homes.forEach((view, home) -> {
+                if (home.deadLetters.isGlobalTopic(topic.name())
+                        && home.views.viewsByTopic().get(topic.name()).contains(view)) {
+                    globalHomes.add(home);
+                }
+            });
+            globalHomes.forEach(home -> home.deadLetters.deliver(home.deadLetters.deadLetters(
+                    "source." + topic.name(), topic.name(), 0, offset, key, value, e)));
         }
     }
 
@@ -207,29 +231,37 @@ public final class ViewTestKit implements AutoCloseable {
     public <K, V> ReadOnlyView<K, V> view(ViewDefinition<K, V> definition) {
         Objects.requireNonNull(definition, "definition");
         requireOpen();
+        KitDriver home = home(definition.name());
         @SuppressWarnings("unchecked")
-        DefinitionImpl<K, V> known = (DefinitionImpl<K, V>) (DefinitionImpl<?, ?>) views.definition(definition.name(), KIT_FIX);
-        return new StoreView<>(new Host<>(known));
+        DefinitionImpl<K, V> known = (DefinitionImpl<K, V>) (DefinitionImpl<?, ?>) home.views.definitions()
+                .get(definition.name());
+        return new StoreView<>(new DriverHost<>(known, home));
+    }
+
+    private KitDriver home(String view) {
+        KitDriver home = homes.get(view);
+        if (home == null) {
+            throw new IllegalArgumentException("View '" + view + "' is not part of this " + KIT_FIX
+                    + ". Known views: " + homes.keySet());
+        }
+        return home;
     }
 
     /**
      * Reads the records that went to a view's dead-letter topic since the last call.
      *
-     * @param definition a view of this kit
+     * @param definition a view of this kit, or a global view one of them looks up
      * @return the new dead letters, oldest first
      * @throws IllegalArgumentException if the kit does not run the view
      */
     public List<DeadLetter> deadLetters(ViewDefinition<?, ?> definition) {
         Objects.requireNonNull(definition, "definition");
         requireOpen();
-        views.definition(definition.name(), KIT_FIX);
-        String topic = deadLetters.topicOf(definition.name());
-        TestOutputTopic<byte[], byte[]> output = deadLetterTopics.computeIfAbsent(topic,
-                name -> driver.createOutputTopic(name, new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+        String view = definition.name();
+        String topic = home(view).deadLetters.topicOf(view);
         List<DeadLetter> letters = new ArrayList<>();
-        if (driver.producedTopicNames().contains(topic)) {
-            output.readRecordsToList().forEach(r -> letters.add(DeadLetter.of(r.headers(), r.key(), r.value())));
-        }
+        drivers.stream().filter(driver -> driver.views.definitions().containsKey(view))
+                .forEach(driver -> letters.addAll(driver.deadLetters(view)));
         directDeadLetters.removeIf(r -> {
             if (r.topic().equals(topic)) {
                 letters.add(DeadLetter.of(r.headers(), r.key(), r.value()));
@@ -242,132 +274,84 @@ public final class ViewTestKit implements AutoCloseable {
 
     /** @return how many records went to each view's dead-letter topic, by view name */
     public Map<String, Long> deadLetterCounts() {
-        return deadLetters.counts();
+        Map<String, Long> counts = new TreeMap<>();
+        drivers.forEach(driver -> driver.deadLetters.counts()
+                .forEach((view, count) -> counts.merge(view, count, Long::sum)));
+        return counts;
     }
 
     /**
-     * The driver's Kafka Streams metrics, for tests that look beneath the view, such as the
-     * {@code num-open-iterators} of a store after a scan was closed.
+     * The drivers' Kafka Streams metrics, for tests that look beneath the view, such as the
+     * {@code num-open-iterators} of a store after a scan was closed. Where drivers have a metric of the same
+     * name (their threads', or the store of a global view several views look up), the one of the driver the
+     * view is read from is given.
      *
      * @return the metrics, by name
      */
     public Map<MetricName, ? extends Metric> metrics() {
         requireOpen();
-        return driver.metrics();
+        Map<MetricName, Metric> metrics = new LinkedHashMap<>();
+        // a global view given to the kit is read from its own driver, not from those of the views that look it up
+        drivers.stream().sorted(Comparator.comparing(driver -> !driver.definition.isGlobal()))
+                .forEach(driver -> driver.metrics().forEach(metrics::putIfAbsent));
+        return metrics;
     }
 
-    /** @return the compiled topology's description, to print when a test needs to know the shape */
+    /** @return each view's compiled topology's description, to print when a test needs to know the shape */
     public String describe() {
-        return views.topology().describe().toString();
+        StringBuilder description = new StringBuilder();
+        drivers.forEach(driver -> description.append("View '").append(driver.definition.name()).append("':\n")
+                .append(driver.views.topology().describe()).append('\n'));
+        return description.toString();
     }
 
-    /** Closes the driver and deletes its state. Idempotent. */
+    /** Closes the drivers and deletes their state. Idempotent. */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        views.changes().closeAll();
-        try {
-            driver.close();
-        } finally {
+        closeDrivers(null);
+    }
+
+    /** Closes every driver, even when one fails to, then deletes the state; reports failures on {@code failure}. */
+    private void closeDrivers(Throwable failure) {
+        RuntimeException closing = null;
+        for (KitDriver driver : drivers) {
             try {
-                Utils.delete(stateDir.toFile());
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot delete the test driver's state in " + stateDir, e);
+                driver.close();
+            } catch (RuntimeException e) {
+                if (failure != null) {
+                    failure.addSuppressed(e);
+                } else if (closing == null) {
+                    closing = e;
+                } else {
+                    closing.addSuppressed(e);
+                }
             }
+        }
+        try {
+            Utils.delete(stateDir.toFile());
+        } catch (IOException e) {
+            UncheckedIOException deleting = new UncheckedIOException("Cannot delete the test drivers' state in "
+                    + stateDir, e);
+            if (failure != null) {
+                failure.addSuppressed(deleting);
+            } else if (closing == null) {
+                closing = deleting;
+            } else {
+                closing.addSuppressed(deleting);
+            }
+        }
+        if (closing != null) {
+            throw closing;
         }
     }
 
     private void requireOpen() {
         if (closed) {
             throw new IllegalStateException("This ViewTestKit has been closed; create a new one");
-        }
-    }
-
-    /** The driver as one view's host: always ready while open. */
-    private final class Host<K, V> implements ViewHost<K, V> {
-        private final DefinitionImpl<K, V> definition;
-
-        Host(DefinitionImpl<K, V> definition) {
-            this.definition = definition;
-        }
-
-        @Override
-        public String name() {
-            return definition.name();
-        }
-
-        @Override
-        public Serde<K> keySerde() {
-            return definition.keySerde();
-        }
-
-        @Override
-        public Serde<V> valueSerde() {
-            return definition.valueSerde();
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public ReadOnlyKeyValueStore<K, V> store() {
-            if (closed) {
-                throw new IllegalStateException("View '" + name() + "' belongs to a closed ViewTestKit; create a new one");
-            }
-            return (ReadOnlyKeyValueStore<K, V>) (ReadOnlyKeyValueStore<?, ?>) StoredValues.unwrapping(
-                    driver.getTimestampedKeyValueStore(views.storeNames().get(name())));
-        }
-
-        @Override
-        public V getAsOf(K key, long asOfMillis) {
-            store();
-            String history = views.historyStore(name());
-            if (asOfMillis < 0) {
-                return null;
-            }
-            VersionedRecord<V> version = driver.<K, V>getVersionedKeyValueStore(history).get(key, asOfMillis);
-            return version == null ? null : version.value();
-        }
-
-        /** Every piped record is processed before {@code pipe} returns: the view is never behind. */
-        @Override
-        public ViewStatus status() {
-            if (closed) {
-                return new ViewStatus(name(), ViewStatus.State.CLOSED, 0);
-            }
-            Set<String> topics = views.inputTopics(name());
-            Map<TopicPartition, Long> lag = new HashMap<>();
-            views.positions().snapshot().keySet().forEach(partition -> {
-                if (topics.contains(partition.topic())) {
-                    lag.put(partition, 0L);
-                }
-            });
-            return new ViewStatus(name(), ViewStatus.State.READY, 0, lag, 0,
-                    views.positions().lastUpdate(topics).stream().mapToObj(Instant::ofEpochMilli).findFirst());
-        }
-
-        @Override
-        public void awaitReady(Duration timeout) {
-            store();
-        }
-
-        @Override
-        public Subscription subscribe(ChangeListener<K, V> listener, int capacity) {
-            store();
-            return views.changes().subscribe(name(), listener, capacity);
-        }
-
-        @Override
-        public void awaitFreshness(Freshness freshness, Duration timeout) {
-            store();
-            views.requireReadsAll(name(), freshness);
-        }
-
-        @Override
-        public RuntimeException notReady(RuntimeException cause) {
-            return new ViewNotReadyException(name(), status().state(), "View '" + name() + "' cannot be read: "
-                    + cause.getMessage(), cause);
         }
     }
 }

@@ -67,6 +67,23 @@ public final class Compiler {
         return new Compiler(config).run(definitions, config);
     }
 
+    /**
+     * Checks views that will each be compiled on its own as the set they are: as if compiled together, no two
+     * different views may share a name, and every view (and every global view they look up) must describe
+     * each topic with the same serdes, since one log has one format.
+     *
+     * @param definitions the views, run side by side
+     * @throws IllegalArgumentException if two different views share a name or a topic is read with different
+     *     serdes, naming the view and the fix
+     */
+    public static void requireConsistent(Collection<? extends DefinitionImpl<?, ?>> definitions) {
+        Map<String, DefinitionImpl<Object, Object>> all = new LinkedHashMap<>();
+        for (DefinitionImpl<?, ?> definition : definitions) {
+            register(DefinitionImpl.erase(definition), all, true);
+        }
+        Sources.requireSameSerdes(all.values());
+    }
+
     private CompiledViews run(Collection<? extends DefinitionImpl<?, ?>> definitions, Properties config) {
         Map<String, DefinitionImpl<Object, Object>> all = new LinkedHashMap<>();
         for (DefinitionImpl<?, ?> definition : definitions) {
@@ -127,8 +144,8 @@ public final class Compiler {
         }
     }
 
-    private void register(DefinitionImpl<Object, Object> definition, Map<String, DefinitionImpl<Object, Object>> all,
-                          boolean explicit) {
+    private static void register(DefinitionImpl<Object, Object> definition,
+                                 Map<String, DefinitionImpl<Object, Object>> all, boolean explicit) {
         DefinitionImpl<Object, Object> known = all.get(definition.name());
         if (known != null) {
             if (known == definition || !explicit && known.equals(definition)) {
@@ -141,7 +158,7 @@ public final class Compiler {
         lookups(definition.plan(), all);
     }
 
-    private void lookups(Plan plan, Map<String, DefinitionImpl<Object, Object>> all) {
+    private static void lookups(Plan plan, Map<String, DefinitionImpl<Object, Object>> all) {
         for (Plan child : Plans.children(plan)) {
             lookups(child, all);
         }

@@ -4,6 +4,7 @@ import dev.unbundled.Topic;
 import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.internal.plan.Plans;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +35,8 @@ final class Sources {
     private final Map<String, KStream<Object, Object>> events = new HashMap<>();
     /** The records of a topic read both as a table and as events that the table may take: those with a key. */
     private final Map<String, KStream<Object, Object>> keyed = new HashMap<>();
+    /** The views that look up a global view of each topic, by topic name. */
+    private final Map<String, List<String>> lookups = new HashMap<>();
 
     Sources(StreamsBuilder builder, StoreRouting routing, RecordLimits limits) {
         this.builder = builder;
@@ -50,6 +53,7 @@ final class Sources {
         String bareView;
         final List<String> views = new ArrayList<>();
         final List<String> tableViews = new ArrayList<>();
+        final List<String> partitionedViews = new ArrayList<>();
         private InputCheck check;
 
         TopicUse(Topic<Object, Object> topic) {
@@ -79,9 +83,13 @@ final class Sources {
      * Notes how a view reads each topic of a plan, before anything is built.
      *
      * @throws IllegalArgumentException if the view reads a topic with other serdes than another view, or
-     *     reads globally a topic another view reads partitioned
+     *     reads a topic partitioned that a global view it looks up reads globally (or, compiled together,
+     *     another view reads globally)
      */
     void collect(String view, Plan plan, DefinitionImpl<Object, Object> definition) {
+        if (plan == definition.plan()) {
+            noteLookups(view, plan);
+        }
         for (Plan child : Plans.children(plan)) {
             collect(view, child, definition);
         }
@@ -89,26 +97,77 @@ final class Sources {
             TopicUse use = use(view, source.topic());
             if (definition.isGlobal()) {
                 use.globalView = view;
-            } else if (source.isTable()) {
-                use.asTable = true;
-                if (!use.tableViews.contains(view)) {
-                    use.tableViews.add(view);
-                }
-                if (plan == definition.plan() && use.bareView == null) {
-                    use.bareView = view;
-                }
             } else {
-                use.asStream = true;
+                if (source.isTable()) {
+                    use.asTable = true;
+                    if (!use.tableViews.contains(view)) {
+                        use.tableViews.add(view);
+                    }
+                    if (plan == definition.plan() && use.bareView == null) {
+                        use.bareView = view;
+                    }
+                } else {
+                    use.asStream = true;
+                }
+                if (!use.partitionedViews.contains(view)) {
+                    use.partitionedViews.add(view);
+                }
             }
-            if (use.globalView != null && (use.asTable || use.asStream)) {
-                String partitioned = use.globalView.equals(view) ? use.views.get(0) : view;
-                throw new IllegalArgumentException("Topic '" + source.topic().name() + "' feeds the global view '"
-                        + use.globalView + "' and also the partitioned view '" + partitioned + "'; Kafka Streams reads"
-                        + " a topic either globally or partitioned within one application, not both. Run the global"
-                        + " view and the views that look it up in a second ViewRuntime with its own applicationId, or"
-                        + " enrich with a foreign-key join, join(View.from(" + source.topic().name() + "), keyOf,"
-                        + " joiner), instead of lookup(): it also follows later changes of the looked-up rows");
+            if (use.globalView != null && !use.partitionedViews.isEmpty()) {
+                throw readBothWays(use);
             }
+        }
+    }
+
+    private void noteLookups(String view, Plan plan) {
+        Plans.children(plan).forEach(child -> noteLookups(view, child));
+        if (plan instanceof Plan.Lookup lookup) {
+            String topic = ((Plan.Source) DefinitionImpl.erase(lookup.global()).plan()).topic().name();
+            lookups.computeIfAbsent(topic, t -> new ArrayList<>()).add(view);
+        }
+    }
+
+    /**
+     * Kafka Streams reads a topic either globally or partitioned within one application. Each view runs as
+     * an application of its own, so the pair cannot be split only when it is one view: a lookup of a global
+     * view of the topic and a partitioned read of that same topic.
+     */
+    private IllegalArgumentException readBothWays(TopicUse use) {
+        String topic = use.topic.name();
+        List<String> lookingUp = lookups.getOrDefault(topic, List.of());
+        String both = use.partitionedViews.stream().filter(lookingUp::contains).findFirst().orElse(null);
+        String foreignKeyJoin = "join(View.from(" + topic + "), keyOf, joiner)";
+        if (both != null) {
+            return new IllegalArgumentException("View '" + both + "' looks up the global view '" + use.globalView
+                    + "' of topic '" + topic + "' and also reads topic '" + topic + "' partitioned; a view runs as"
+                    + " one Kafka Streams application, which reads a topic either globally or partitioned, not both."
+                    + " Enrich with a foreign-key join, " + foreignKeyJoin + ", instead of lookup(): it also follows"
+                    + " later changes of the looked-up rows");
+        }
+        return new IllegalArgumentException("Topic '" + topic + "' feeds the global view '" + use.globalView
+                + "' and also the partitioned view '" + use.partitionedViews.get(0) + "' compiled into one topology;"
+                + " Kafka Streams reads a topic either globally or partitioned within one application, not both. Run"
+                + " the global view and the views that look it up in a second ViewRuntime with its own applicationId,"
+                + " or enrich with a foreign-key join, " + foreignKeyJoin + ", instead of lookup(): it also follows"
+                + " later changes of the looked-up rows");
+    }
+
+    /**
+     * Checks that views compiled apart describe each topic they read as one topology would require: with the
+     * same serdes.
+     *
+     * @param definitions the views, with the global views they look up
+     * @throws IllegalArgumentException naming the first view that reads a topic with other serdes
+     */
+    static void requireSameSerdes(Collection<DefinitionImpl<Object, Object>> definitions) {
+        Sources topics = new Sources(null, null, null);
+        definitions.forEach(definition -> topics.noteTopics(definition.name(), definition.plan()));
+    }
+
+    private void noteTopics(String view, Plan plan) {
+        Plans.children(plan).forEach(child -> noteTopics(view, child));
+        if (plan instanceof Plan.Source source) {
+            use(view, source.topic());
         }
     }
 

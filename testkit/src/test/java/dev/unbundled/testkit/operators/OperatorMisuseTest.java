@@ -484,18 +484,30 @@ class OperatorMisuseTest {
     }
 
     @Test
-    void viewTestKit_topicReadGloballyAndPartitioned_throwsIllegalArgumentNamingTopic() {
-        ViewDefinition<String, OrderNote> enriched = ORDERS_VIEW.lookup(PRODUCTS_GLOBAL, PRODUCT_ID, NOTE)
-                .materialize("enriched", Json.serde(OrderNote.class));
-        ViewDefinition<String, Product> local = PRODUCTS_VIEW.filter((id, product) -> true).materialize("local-products");
+    void viewTestKit_oneViewLooksUpGlobalViewOfATopicAndReadsThatTopicPartitioned_throwsNamingViewAndForeignKeyJoin() {
+        ViewDefinition<String, Product> withCategory = PRODUCTS_VIEW
+                .lookup(PRODUCTS_GLOBAL, Product::category, (product, category) -> product)
+                .materialize("products-with-category", Json.serde(Product.class));
 
-        assertThatThrownBy(() -> ViewTestKit.of(StoreUnderTest.get(), enriched, local))
+        assertThatThrownBy(() -> ViewTestKit.of(StoreUnderTest.get(), withCategory))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'products'")
-                .hasMessageContaining("partitioned view 'local-products'")
-                .hasMessageContaining("second ViewRuntime with its own applicationId")
-                .hasMessageContaining("join(View.from(products), keyOf, joiner)")
-                .hasMessageNotContaining("make the other view read the topic non-globally");
+                .hasMessageContaining("View 'products-with-category' looks up the global view 'products' of topic"
+                        + " 'products' and also reads topic 'products' partitioned")
+                .hasMessageContaining("join(View.from(products), keyOf, joiner), instead of lookup()")
+                .hasMessageNotContaining("second ViewRuntime");
+    }
+
+    @Test
+    void topology_oneViewLooksUpGlobalViewOfATopicAndReadsThatTopicPartitioned_throwsNamingView() {
+        ViewDefinition<String, OrderNote> enrichedProducts = PRODUCTS_VIEW
+                .join(ORDERS_VIEW, (product, order) -> order)
+                .lookup(PRODUCTS_GLOBAL, PRODUCT_ID, NOTE)
+                .materialize("enriched-products", Json.serde(OrderNote.class));
+
+        assertThatThrownBy(enrichedProducts::topology)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("View 'enriched-products' looks up the global view 'products'")
+                .hasMessageContaining("foreign-key join");
     }
 
     // the testkit
