@@ -28,9 +28,12 @@ final class ReferenceKits {
     record Failure(String view, int step, String message) {
     }
 
-    /** How the views are spread over kits: which views share a topology, and so sources and stores. */
+    /**
+     * How the views are spread over kits. A kit runs each view on a driver of its own, so the layouts differ in
+     * how a pipe reaches the views: one kit feeding many drivers, or many kits each fed apart.
+     */
     enum Layout {
-        /** Every view in one kit: topics feed many views, and orders is read both as a table and a stream. */
+        /** Every view in one kit: each pipe feeds every view of the topic, as a table or as a stream. */
         ONE_KIT,
         /** The views shuffled by the seed into kits of {@value #GROUP_SIZE}: a different mix on every seed. */
         RANDOM_GROUPS,
