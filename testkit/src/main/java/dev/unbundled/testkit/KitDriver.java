@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
@@ -32,7 +33,7 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * kit feeds every driver the records of the topics it reads.
  */
 final class KitDriver implements AutoCloseable {
-    final DefinitionImpl<?, ?> definition;
+    final DefinitionImpl<?, ?> main;
     final CompiledViews views;
     final DeadLetterRouter deadLetters;
     final TopologyTestDriver driver;
@@ -41,23 +42,46 @@ final class KitDriver implements AutoCloseable {
     private volatile boolean closed;
 
     /**
-     * @param definition the view, registered with the kit
-     * @param defaultStore where the view (and the global views it looks up) keep their rows if they choose no store
-     * @param kitConfig the settings every driver of the kit shares
-     * @param stateDir the driver's own state directory
+     * A view compiled alone with the global views it looks up, before its driver starts.
+     *
+     * @param main the view the driver is for
+     * @param routing the store of each of its views
+     * @param config the driver's settings
+     * @param views the compiled views
+     */
+    record Compiled(DefinitionImpl<?, ?> main, StoreRouting routing, Properties config, CompiledViews views) {
+        /**
+         * @param main the view, given to the kit
+         * @param defaultStore where views that choose no store keep their rows
+         * @param kitConfig the settings every driver of the kit shares
+         * @param stateDir the driver's own state directory
+         * @return the view compiled
+         */
+        static Compiled of(DefinitionImpl<?, ?> main, ViewStore defaultStore, Properties kitConfig, Path stateDir) {
+            StoreRouting routing = new StoreRouting(defaultStore, List.of(main));
+            Properties config = new Properties();
+            config.putAll(kitConfig);
+            config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+            config.putAll(StreamsDefaults.topologyConfig(routing));
+            return new Compiled(main, routing, config, Compiler.compile(List.of(main), config));
+        }
+    }
+
+    /**
+     * @param compiled the view, compiled
+     * @param lettersWrittenElsewhere global views among the compiled ones that another driver answers for, and
+     *     writes the dead letters of
      * @param directSink where the dead letters go that Kafka Streams cannot send itself (those of global views)
      */
-    KitDriver(DefinitionImpl<?, ?> definition, ViewStore defaultStore, Properties kitConfig, Path stateDir,
+    KitDriver(Compiled compiled, Set<String> lettersWrittenElsewhere,
               Consumer<ProducerRecord<byte[], byte[]>> directSink) {
-        this.definition = definition;
-        StoreRouting routing = new StoreRouting(defaultStore, List.of(definition));
+        this.main = compiled.main();
+        this.views = compiled.views();
+        deadLetters = new DeadLetterRouter(ViewTestKit.APPLICATION_ID, ViewTestKit.APPLICATION_ID, views,
+                lettersWrittenElsewhere, directSink);
         Properties config = new Properties();
-        config.putAll(kitConfig);
-        config.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        config.putAll(StreamsDefaults.topologyConfig(routing));
-        views = Compiler.compile(List.of(definition), config);
-        deadLetters = new DeadLetterRouter(ViewTestKit.APPLICATION_ID, views, directSink);
-        config.putAll(DeadLetterHandler.streamsConfig(ViewTestKit.APPLICATION_ID, deadLetters, routing));
+        config.putAll(compiled.config());
+        config.putAll(DeadLetterHandler.streamsConfig(ViewTestKit.APPLICATION_ID, deadLetters, compiled.routing()));
         driver = new TopologyTestDriver(views.topology(), config);
     }
 

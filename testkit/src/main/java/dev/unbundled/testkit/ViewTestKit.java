@@ -15,7 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,9 +47,9 @@ import org.apache.kafka.streams.TopologyTestDriver;
  * }</pre>
  *
  * <p>As a {@code ViewRuntime} runs each view as a Kafka Streams application of its own, the kit runs each view
- * on a driver of its own, compiled alone with the global views it looks up; a record piped into a topic
- * reaches every view that reads it. So a global view of a topic, looked up by one view, and a partitioned
- * view of the same topic run side by side in one kit.
+ * on a driver of its own, compiled alone with the global views it looks up (a global view that no view looks
+ * up gets a driver of its own); a record piped into a topic reaches every view that reads it. So a global view
+ * of a topic, looked up by one view, and a partitioned view of the same topic run side by side in one kit.
  *
  * <p>Not thread-safe: drive it from the test's thread. Close it to release the drivers' state.
  */
@@ -59,12 +59,9 @@ public final class ViewTestKit implements AutoCloseable {
     private static final String KIT_FIX = "kit; pass its definition to ViewTestKit.of(...)";
 
     private final Path stateDir;
-    /** A driver per view given to the kit, in the order they were given. */
+    /** A driver per view given to the kit that is not global, then one per global view none of them looks up. */
     private final List<KitDriver> drivers = new ArrayList<>();
-    /**
-     * The driver each view is read from: a view given to the kit, its own; a global view only looked up, the
-     * first driver that runs it (each that runs it holds the same rows).
-     */
+    /** The driver each view is read from: its own, or for a global view that is looked up, the first holding it. */
     private final Map<String, KitDriver> homes = new LinkedHashMap<>();
     private final Map<String, TestInput<?, ?>> inputs = new ConcurrentHashMap<>();
     /** Dead letters of global views, which a driver's global task never hands to Unbundled's handler. */
@@ -74,20 +71,46 @@ public final class ViewTestKit implements AutoCloseable {
     private ViewTestKit(ViewStore defaultStore, List<DefinitionImpl<?, ?>> definitions) {
         stateDir = createStateDir();
         try {
-            Properties config = kitConfig(defaultStore, definitions);
-            for (DefinitionImpl<?, ?> definition : definitions) {
-                KitDriver driver = new KitDriver(definition, defaultStore, config,
-                        stateDir.resolve(String.valueOf(drivers.size())), directDeadLetters::add);
-                drivers.add(driver);
-                homes.put(definition.name(), driver);
+            List<KitDriver.Compiled> compiled = compile(defaultStore, definitions);
+            Map<String, KitDriver.Compiled> owners = new LinkedHashMap<>();
+            compiled.forEach(view -> owners.put(view.main().name(), view));
+            compiled.forEach(view -> view.views().definitions().keySet()
+                    .forEach(name -> owners.putIfAbsent(name, view)));
+            for (KitDriver.Compiled view : compiled) {
+                Set<String> elsewhere = new HashSet<>(view.views().definitions().keySet());
+                elsewhere.removeIf(name -> owners.get(name) == view);
+                drivers.add(new KitDriver(view, elsewhere, directDeadLetters::add));
             }
-            for (KitDriver driver : drivers) {
-                driver.views.definitions().keySet().forEach(name -> homes.putIfAbsent(name, driver));
-            }
+            owners.forEach((name, owner) -> homes.put(name, drivers.get(compiled.indexOf(owner))));
         } catch (RuntimeException | Error e) {
             closeDrivers(e);
             throw e;
         }
+    }
+
+    /**
+     * Compiles the views as a runtime does: each view that is not global alone, with the global views it looks
+     * up; then each global view that none of them looks up, alone.
+     */
+    private List<KitDriver.Compiled> compile(ViewStore defaultStore, List<DefinitionImpl<?, ?>> definitions) {
+        Properties config = kitConfig(defaultStore, definitions);
+        List<KitDriver.Compiled> compiled = new ArrayList<>();
+        Set<String> held = new HashSet<>();
+        for (DefinitionImpl<?, ?> definition : definitions) {
+            if (!definition.isGlobal()) {
+                KitDriver.Compiled view = KitDriver.Compiled.of(definition, defaultStore, config,
+                        stateDir.resolve(String.valueOf(compiled.size())));
+                compiled.add(view);
+                held.addAll(view.views().definitions().keySet());
+            }
+        }
+        for (DefinitionImpl<?, ?> definition : definitions) {
+            if (definition.isGlobal() && held.add(definition.name())) {
+                compiled.add(KitDriver.Compiled.of(definition, defaultStore, config,
+                        stateDir.resolve(String.valueOf(compiled.size()))));
+            }
+        }
+        return compiled;
     }
 
     /** @return the settings every driver shares: one runtime's, with the settings of every store choice */
@@ -200,22 +223,17 @@ public final class ViewTestKit implements AutoCloseable {
     /**
      * A driver's global task drops records it cannot read with a log line; a running application sends
      * them to the dead-letter topic. Reading raw records here first keeps the kit faithful to the runtime.
-     * Each global view of the topic loses the record once, however many drivers look it up.
+     * Each global view of the topic loses the record once, however many drivers hold it.
      */
     private void checkGlobal(Topic<?, ?> topic, byte[] key, byte[] value, long offset) {
         try {
             topic.keySerde().deserializer().deserialize(topic.name(), key);
             topic.valueSerde().deserializer().deserialize(topic.name(), value);
         } catch (RuntimeException e) {
-            Set<KitDriver> globalHomes = new LinkedHashSet<>();
-            homes.forEach((view, home) -> {
-                if (home.deadLetters.isGlobalTopic(topic.name())
-                        && home.views.viewsByTopic().get(topic.name()).contains(view)) {
-                    globalHomes.add(home);
-                }
-            });
-            globalHomes.forEach(home -> home.deadLetters.deliver(home.deadLetters.deadLetters(
-                    "source." + topic.name(), topic.name(), 0, offset, key, value, e)));
+            // each router writes the letters of the global views it answers for: one letter per global view
+            drivers.stream().filter(driver -> driver.deadLetters.isGlobalTopic(topic.name()))
+                    .forEach(driver -> driver.deadLetters.deliver(driver.deadLetters.deadLetters(
+                            "source." + topic.name(), topic.name(), 0, offset, key, value, e)));
         }
     }
 
@@ -258,10 +276,9 @@ public final class ViewTestKit implements AutoCloseable {
         Objects.requireNonNull(definition, "definition");
         requireOpen();
         String view = definition.name();
-        String topic = home(view).deadLetters.topicOf(view);
-        List<DeadLetter> letters = new ArrayList<>();
-        drivers.stream().filter(driver -> driver.views.definitions().containsKey(view))
-                .forEach(driver -> letters.addAll(driver.deadLetters(view)));
+        KitDriver home = home(view);
+        String topic = home.deadLetters.topicOf(view);
+        List<DeadLetter> letters = new ArrayList<>(home.deadLetters(view));
         directDeadLetters.removeIf(r -> {
             if (r.topic().equals(topic)) {
                 letters.add(DeadLetter.of(r.headers(), r.key(), r.value()));
@@ -283,24 +300,22 @@ public final class ViewTestKit implements AutoCloseable {
     /**
      * The drivers' Kafka Streams metrics, for tests that look beneath the view, such as the
      * {@code num-open-iterators} of a store after a scan was closed. Where drivers have a metric of the same
-     * name (their threads', or the store of a global view several views look up), the one of the driver the
-     * view is read from is given.
+     * name (their threads', or the store of a global view several views look up), the first driver's is given:
+     * for a global view, the driver it is read from.
      *
      * @return the metrics, by name
      */
     public Map<MetricName, ? extends Metric> metrics() {
         requireOpen();
         Map<MetricName, Metric> metrics = new LinkedHashMap<>();
-        // a global view given to the kit is read from its own driver, not from those of the views that look it up
-        drivers.stream().sorted(Comparator.comparing(driver -> !driver.definition.isGlobal()))
-                .forEach(driver -> driver.metrics().forEach(metrics::putIfAbsent));
+        drivers.forEach(driver -> driver.metrics().forEach(metrics::putIfAbsent));
         return metrics;
     }
 
     /** @return each view's compiled topology's description, to print when a test needs to know the shape */
     public String describe() {
         StringBuilder description = new StringBuilder();
-        drivers.forEach(driver -> description.append("View '").append(driver.definition.name()).append("':\n")
+        drivers.forEach(driver -> description.append("View '").append(driver.main.name()).append("':\n")
                 .append(driver.views.topology().describe()).append('\n'));
         return description.toString();
     }

@@ -122,8 +122,12 @@ class OperatorGlobalAndPartitionedTest {
     }
 
     @Test
-    void deadLetters_poisonCustomer_eachViewOfTheTopicLosesItOnce() {
-        try (ViewTestKit all = ViewTestKit.of(StoreUnderTest.get(), RECEIPTS, ALL_CUSTOMERS, CUSTOMERS_PER_CITY)) {
+    void deadLetters_poisonCustomerGlobalViewLookedUpTwice_eachViewOfTheTopicLosesItOnce() {
+        ViewDefinition<String, String> purchaseCities = View.from(PURCHASES)
+                .lookup(ALL_CUSTOMERS, Purchase::customerId, (purchase, customer) -> customer.city())
+                .materialize("purchase-cities", Serdes.String());
+        try (ViewTestKit all = ViewTestKit.of(StoreUnderTest.get(), RECEIPTS, purchaseCities, ALL_CUSTOMERS,
+                CUSTOMERS_PER_CITY)) {
             all.input(CUSTOMERS).pipe("c-1", new Customer("Ann", "Paris"))
                     .pipeRaw("c-2".getBytes(StandardCharsets.UTF_8), "{not json".getBytes(StandardCharsets.UTF_8));
 
@@ -132,13 +136,13 @@ class OperatorGlobalAndPartitionedTest {
             assertThat(all.deadLetters(CUSTOMERS_PER_CITY)).singleElement()
                     .satisfies(letter -> assertThat(letter.view()).isEqualTo("customers-per-city"));
             assertThat(all.deadLetterCounts()).containsExactlyInAnyOrderEntriesOf(Map.of(
-                    "all-customers", 1L, "customers-per-city", 1L, "receipts", 0L));
+                    "all-customers", 1L, "customers-per-city", 1L, "receipts", 0L, "purchase-cities", 0L));
             assertThat(all.view(CUSTOMERS_PER_CITY)).containsExactlyEntriesOf(Map.of("Paris", 1L));
         }
     }
 
     @Test
-    void view_globalViewGivenToTheKitToo_answersFromItsOwnDriver() {
+    void view_globalViewGivenToTheKitAndLookedUp_answersWithTheLatestRows() {
         try (ViewTestKit all = ViewTestKit.of(StoreUnderTest.get(), ALL_CUSTOMERS, RECEIPTS, CUSTOMERS_PER_CITY)) {
             all.input(CUSTOMERS).pipe("c-1", new Customer("Ann", "Paris")).delete("c-1")
                     .pipe("c-2", new Customer("Bob", "Oslo"));
@@ -147,7 +151,19 @@ class OperatorGlobalAndPartitionedTest {
             assertThat(all.view(ALL_CUSTOMERS)).containsExactlyEntriesOf(Map.of("c-2", new Customer("Bob", "Oslo")));
             assertThat(all.view(RECEIPTS)).containsExactlyEntriesOf(Map.of("p-1", new Receipt("Bob", 1)));
             assertThat(all.view(CUSTOMERS_PER_CITY)).containsExactlyEntriesOf(Map.of("Oslo", 1L));
-            assertThat(all.describe()).contains("View 'all-customers'", "View 'receipts'", "View 'customers-per-city'");
+        }
+    }
+
+    @Test
+    void view_globalViewNoViewLooksUpBesideAPartitionedViewOfItsTopic_bothAnswer() {
+        try (ViewTestKit pair = ViewTestKit.of(StoreUnderTest.get(), ALL_CUSTOMERS, CUSTOMERS_PER_CITY)) {
+            pair.input(CUSTOMERS).pipe("c-1", new Customer("Ann", "Paris")).pipe("c-2", new Customer("Bob", "Oslo"))
+                    .pipe("c-1", new Customer("Ann", "Oslo"));
+
+            assertThat(pair.view(ALL_CUSTOMERS)).containsExactlyEntriesOf(Map.of(
+                    "c-1", new Customer("Ann", "Oslo"), "c-2", new Customer("Bob", "Oslo")));
+            assertThat(pair.view(CUSTOMERS_PER_CITY)).containsExactlyEntriesOf(Map.of("Oslo", 2L));
+            assertThat(pair.describe()).contains("View 'all-customers'", "View 'customers-per-city'");
         }
     }
 }
