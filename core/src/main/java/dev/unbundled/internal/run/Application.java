@@ -67,9 +67,12 @@ final class Application {
     /**
      * @return one application per view that is not global, then one per global view that none of them
      *     looks up
-     * @throws IllegalArgumentException if two different views share a name
+     * @throws IllegalArgumentException if two different views share a name, or read one topic with
+     *     different serdes
      */
     static List<Application> plan(RuntimeSettings settings, String runtimeId) {
+        // compiled apart, views are still checked together: one name per view, one description per topic
+        Compiler.requireConsistent(settings.definitions());
         List<Application> applications = new ArrayList<>();
         Set<String> globalsHeld = new HashSet<>();
         for (DefinitionImpl<?, ?> definition : settings.definitions()) {
@@ -84,21 +87,7 @@ final class Application {
                 applications.add(new Application(settings, runtimeId, definition));
             }
         }
-        requireDistinctNames(applications);
         return applications;
-    }
-
-    private static void requireDistinctNames(List<Application> applications) {
-        Map<String, DefinitionImpl<Object, Object>> byName = new LinkedHashMap<>();
-        for (Application application : applications) {
-            application.views.definitions().forEach((name, definition) -> {
-                DefinitionImpl<Object, Object> known = byName.putIfAbsent(name, definition);
-                if (known != null && known != definition && !known.equals(definition)) {
-                    throw new IllegalArgumentException("Two different views are named '" + name
-                            + "'; give each view its own name in materialize(name)");
-                }
-            });
-        }
     }
 
     /**
