@@ -90,7 +90,7 @@ public final class RebuildRun implements Scenario {
                 rounds.add(result);
             }
         }
-        return figures(lab, contestants, rounds);
+        return figures(contestants, rounds);
     }
 
     private Map<String, Window> round(Lab lab, Filled filled, List<Contestant> contestants, int round) {
@@ -110,7 +110,7 @@ public final class RebuildRun implements Scenario {
         return result;
     }
 
-    private List<Figure> figures(Lab lab, List<Contestant> contestants, List<Map<String, Window>> rounds) {
+    private List<Figure> figures(List<Contestant> contestants, List<Map<String, Window>> rounds) {
         List<Figure> figures = new ArrayList<>();
         for (Contestant contestant : contestants) {
             boolean ours = contestant.unbundled() && contestant.properties().isEmpty();
