@@ -34,23 +34,6 @@ class StreamsDefaultsTest {
                 .containsEntry(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
     }
 
-    @Test
-    void tunables_mainConsumer_keepsKafkaStreamsPollSize() {
-        Map<String, Object> main = streamsConfig(StreamsDefaults.tunables()).getMainConsumerConfigs("group", "client", 0);
-
-        assertThat(main.get(ConsumerConfig.MAX_POLL_RECORDS_CONFIG)).hasToString("1000");
-    }
-
-    @Test
-    void tunables_userSetsTheSameKey_userValueWins() {
-        Properties config = StreamsDefaults.tunables();
-        // what the runtime does with a builder property: the user's map is put over the tunables
-        config.putAll(Map.of(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 500));
-
-        assertThat(streamsConfig(config).getRestoreConsumerConfigs("client"))
-                .containsEntry(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 500);
-    }
-
     private static StreamsConfig streamsConfig(Properties tunables) {
         Properties config = new Properties();
         config.putAll(tunables);
