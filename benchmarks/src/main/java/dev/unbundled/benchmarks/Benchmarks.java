@@ -66,6 +66,6 @@ public final class Benchmarks {
     /** @return every run, in the order of {@link Settings#RUNS} */
     static List<Scenario> scenarios() {
         return List.of(new ReadBenchmarks(), new MaterialiseRun(), new JoinRun(), new AggregateRun(), new RebuildRun(),
-                new FreshnessRun(), new RoutedReadsRun());
+                new FreshnessRun(), new ExactlyOnceRun(), new RoutedReadsRun());
     }
 }

@@ -7,9 +7,12 @@ import dev.unbundled.ViewRuntime;
 import dev.unbundled.testkit.EmbeddedKafka;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.streams.CloseOptions;
@@ -41,14 +44,61 @@ public final class Contenders {
      */
     public static Contender unbundled(EmbeddedKafka kafka, String applicationId, Path stateDir,
                                       ViewDefinition<?, ?>... views) {
+        return unbundled(kafka, applicationId, stateDir, Map.of(), views);
+    }
+
+    /**
+     * Starts Unbundled's runtime with some Kafka Streams properties set through
+     * {@link ViewRuntime.Builder#property}, on top of those of {@code bench.unbundledProperties}
+     * ({@code key=value,key=value}: a way to try a setting on every run without rebuilding).
+     *
+     * @param kafka the broker
+     * @param applicationId a fresh application id, or one used before to restore from it
+     * @param stateDir where local state goes
+     * @param properties Kafka Streams properties to set, such as {@code processing.guarantee}
+     * @param views the views to run
+     * @return the running contender
+     */
+    public static Contender unbundled(EmbeddedKafka kafka, String applicationId, Path stateDir,
+                                      Map<String, ?> properties, ViewDefinition<?, ?>... views) {
         ViewRuntime.Builder builder = ViewRuntime.builder().applicationId(applicationId)
                 .bootstrapServers(kafka.bootstrapServers()).stateDir(stateDir);
+        Map<String, Object> all = new LinkedHashMap<>(tried());
+        all.putAll(properties);
+        all.forEach(builder::property);
         Map<String, ViewDefinition<?, ?>> byName = new LinkedHashMap<>();
         for (ViewDefinition<?, ?> view : views) {
             builder.view(view);
             byName.put(view.name(), view);
         }
         return new UnbundledContender(builder.start(), applicationId, byName);
+    }
+
+    /** @return the properties of {@code bench.unbundledProperties}, {@code key=value,key=value} */
+    static Map<String, String> tried() {
+        List<Map<String, String>> sets = propertySets("bench.unbundledProperties");
+        return sets.isEmpty() ? Map.of() : sets.get(0);
+    }
+
+    /**
+     * @param systemProperty a system property holding sets of properties: {@code key=value,key=value;key=value}
+     * @return the sets, each in key order; empty if the system property is not set
+     */
+    static List<Map<String, String>> propertySets(String systemProperty) {
+        List<Map<String, String>> sets = new ArrayList<>();
+        for (String set : System.getProperty(systemProperty, "").split(";")) {
+            Map<String, String> properties = new TreeMap<>();
+            for (String pair : set.split(",")) {
+                int equals = pair.indexOf('=');
+                if (equals > 0) {
+                    properties.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+                }
+            }
+            if (!properties.isEmpty()) {
+                sets.add(properties);
+            }
+        }
+        return sets;
     }
 
     /**

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -34,18 +35,48 @@ public final class FreshnessProbe {
     private final EmbeddedKafka kafka;
     private final String topic;
     private final int partitions;
-    private final byte[] value;
+    private final Function<String, byte[]> valueOf;
 
     /**
+     * A probe whose records all carry the same product.
+     *
      * @param kafka the broker
      * @param topic the topic the view reads
      * @param partitions its partition count
      */
     public FreshnessProbe(EmbeddedKafka kafka, String topic, int partitions) {
+        this(kafka, topic, partitions, fixed(Model.PRODUCT.serializer().serialize(topic, Model.product(1, 0))));
+    }
+
+    private FreshnessProbe(EmbeddedKafka kafka, String topic, int partitions, Function<String, byte[]> valueOf) {
         this.kafka = kafka;
         this.topic = topic;
         this.partitions = partitions;
-        this.value = Model.PRODUCT.serializer().serialize(topic, Model.product(1, 0));
+        this.valueOf = valueOf;
+    }
+
+    /**
+     * A probe whose records carry a product made from their key: for a view that re-keys its rows by a
+     * field of the value, so that the view's key of each record is the key sent.
+     *
+     * <pre>{@code
+     * FreshnessProbe.keyedValues(kafka, topic, 3, key -> new Product(key, "c", 1)).run(byName, "k-", 1_000, 5.0);
+     * }</pre>
+     *
+     * @param kafka the broker
+     * @param topic the topic the view reads
+     * @param partitions its partition count
+     * @param valueOf the product sent with a key
+     * @return the probe
+     */
+    public static FreshnessProbe keyedValues(EmbeddedKafka kafka, String topic, int partitions,
+                                             Function<String, Product> valueOf) {
+        return new FreshnessProbe(kafka, topic, partitions,
+                key -> Model.PRODUCT.serializer().serialize(topic, valueOf.apply(key)));
+    }
+
+    private static Function<String, byte[]> fixed(byte[] value) {
+        return key -> value;
     }
 
     /** A sent record: its key and when it was sent. */
@@ -118,7 +149,7 @@ public final class FreshnessProbe {
                 String key = keyPrefix + i;
                 int partition = (int) (i % partitions);
                 long sent = System.nanoTime();
-                producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), value));
+                producer.send(new ProducerRecord<>(topic, partition, key.getBytes(StandardCharsets.UTF_8), valueOf.apply(key)));
                 unseen.get(partition).add(new Sent(key, sent));
             }
             producer.flush();

@@ -3,6 +3,7 @@ package dev.unbundled.benchmarks;
 import dev.unbundled.Topic;
 import dev.unbundled.benchmarks.Model.Product;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,37 +25,58 @@ public final class FreshnessRun implements Scenario {
     @Override
     public List<Figure> run(Lab lab) {
         Settings settings = lab.settings();
-        Map<Integer, Map<Boolean, Latencies>> byRate = new HashMap<>();
+        // Unbundled with its defaults, then with each set of bench.freshnessCompare, then hand-written (null)
+        List<Map<String, String>> sides = new ArrayList<>();
+        sides.add(Map.of());
+        sides.addAll(Contenders.propertySets("bench.freshnessCompare"));
+        sides.add(null);
+        Map<Integer, Map<Map<String, String>, Latencies>> byRate = new HashMap<>();
         for (int round = 0; round < Math.max(1, settings.rounds() / 2); round++) {
-            boolean unbundledFirst = round % 2 == 0;
-            for (boolean unbundled : new boolean[] {unbundledFirst, !unbundledFirst}) {
-                measure(lab, unbundled, byRate);
+            List<Map<String, String>> order = new ArrayList<>(sides);
+            if (round % 2 == 1) {
+                Collections.reverse(order);
+            }
+            for (Map<String, String> side : order) {
+                measure(lab, side, byRate);
             }
         }
         List<Figure> figures = new ArrayList<>();
         for (int rate : settings.freshnessRates()) {
-            Latencies ours = byRate.get(rate).get(true);
-            Latencies theirs = byRate.get(rate).get(false);
-            for (double percentile : PERCENTILES) {
-                Target target = percentile == 99 && rate >= 10_000 ? Target.valueAtMost(20, "ms") : null;
-                String p = percentile == Math.rint(percentile) ? String.valueOf((int) percentile) : String.valueOf(percentile);
-                figures.add(new Figure(name(), "send to visible at " + rate + " records/s, p" + p, "ms", false,
-                        new Figure.Side(Contenders.UNBUNDLED, ours.percentileMillis(percentile)),
-                        new Figure.Side(Contenders.HAND_WRITTEN, theirs.percentileMillis(percentile)), target,
-                        Map.of("samplesUnbundled", ours.count(), "samplesBaseline", theirs.count(),
-                                "maxUnbundledMs", ours.percentileMillis(100), "maxBaselineMs", theirs.percentileMillis(100))));
+            Latencies theirs = byRate.get(rate).get(null);
+            for (Map<String, String> side : sides.subList(0, sides.size() - 1)) {
+                Latencies ours = byRate.get(rate).get(side);
+                for (double percentile : PERCENTILES) {
+                    figures.add(figure(rate, percentile, side, ours, theirs));
+                }
             }
         }
         return figures;
     }
 
-    private static void measure(Lab lab, boolean unbundled, Map<Integer, Map<Boolean, Latencies>> byRate) {
+    private Figure figure(int rate, double percentile, Map<String, String> side, Latencies ours, Latencies theirs) {
+        Target target = side.isEmpty() && percentile == 99 && rate >= 10_000 ? Target.valueAtMost(20, "ms") : null;
+        String p = percentile == Math.rint(percentile) ? String.valueOf((int) percentile) : String.valueOf(percentile);
+        return new Figure(name(), "send to visible at " + rate + " records/s"
+                + (side.isEmpty() ? "" : " (context: Unbundled with " + side + ")") + ", p" + p, "ms", false,
+                new Figure.Side(Contenders.UNBUNDLED, ours.percentileMillis(percentile)),
+                new Figure.Side(Contenders.HAND_WRITTEN, theirs.percentileMillis(percentile)), target,
+                Map.of("samplesUnbundled", ours.count(), "samplesBaseline", theirs.count(),
+                        "maxUnbundledMs", ours.percentileMillis(100), "maxBaselineMs", theirs.percentileMillis(100)));
+    }
+
+    /**
+     * @param side the properties Unbundled runs with, or null for the hand-written application
+     */
+    private static void measure(Lab lab, Map<String, String> side,
+                                Map<Integer, Map<Map<String, String>, Latencies>> byRate) {
         Settings settings = lab.settings();
         lab.settle();
+        boolean unbundled = side != null;
         Topic<String, Product> topic = Model.products(lab.topic("fresh"));
         String applicationId = lab.name(unbundled ? "freshness-unbundled" : "freshness-streams");
         try (Contender app = unbundled
-                ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"), UnbundledViews.products(topic))
+                ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"), side,
+                        UnbundledViews.products(topic))
                 : Contenders.handWritten(lab.kafka(), applicationId, lab.directory("state"),
                         HandWritten.products(topic.name()))) {
             app.awaitReady(MaterialiseRun.START);
@@ -67,10 +89,11 @@ public final class FreshnessRun implements Scenario {
             for (int rate : settings.freshnessRates()) {
                 probe.run(view, lab.name("warm") + "-", rate, warmup);
                 Latencies delays = probe.run(view, lab.name("k") + "-", rate, settings.freshnessSeconds());
-                lab.log("freshness, %s at %d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d records)", app.kind(), rate,
+                lab.log("freshness, %s at %d/s: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms (%d records)",
+                        side == null || side.isEmpty() ? app.kind() : app.kind() + " with " + side, rate,
                         delays.percentileMillis(50), delays.percentileMillis(99), delays.percentileMillis(99.9),
                         delays.count());
-                byRate.computeIfAbsent(rate, r -> new HashMap<>()).merge(unbundled, delays, (all, more) -> {
+                byRate.computeIfAbsent(rate, r -> new HashMap<>()).merge(side, delays, (all, more) -> {
                     all.addAll(more);
                     return all;
                 });

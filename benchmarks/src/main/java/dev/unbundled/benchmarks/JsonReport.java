@@ -1,5 +1,6 @@
 package dev.unbundled.benchmarks;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,6 +9,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
 /** Writes {@link Results} as JSON, with each figure's ratio and whether it met its target spelt out. */
 public final class JsonReport {
@@ -21,6 +25,7 @@ public final class JsonReport {
      * @param file where to write them; its directory is created
      */
     public static void write(Results results, Path file) {
+        JsonNode earlier = earlier(results, file);
         ObjectNode root = MAPPER.createObjectNode();
         root.put("startedAt", results.startedAt().toString());
         root.put("seconds", Math.round(results.seconds() * 10) / 10.0);
@@ -28,6 +33,15 @@ public final class JsonReport {
         root.set("settings", MAPPER.valueToTree(results.settings()));
         root.set("streamsSettingsOfBothSides", MAPPER.valueToTree(results.streamsSettings()));
         ArrayNode figures = root.putArray("figures");
+        if (earlier != null) {
+            // a run of some runs only keeps the other runs' figures, as the Markdown report keeps their rows
+            root.put("otherRunsKeptFrom", earlier.path("startedAt").asText());
+            for (JsonNode figure : earlier.path("figures")) {
+                if (!results.settings().includes(figure.path("run").asText())) {
+                    figures.add(figure);
+                }
+            }
+        }
         for (Figure figure : results.figures()) {
             ObjectNode node = figures.addObject();
             node.put("run", figure.run());
@@ -45,11 +59,31 @@ public final class JsonReport {
             }
             node.set("details", MAPPER.valueToTree(figure.details()));
         }
+        sortByRun(figures);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             MAPPER.writeValue(file.toFile(), root);
         } catch (IOException e) {
             throw new UncheckedIOException("Could not write " + file, e);
         }
+    }
+
+    private static JsonNode earlier(Results results, Path file) {
+        if (results.settings().only().isEmpty() || !Files.exists(file)) {
+            return null;
+        }
+        try {
+            return MAPPER.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + file, e);
+        }
+    }
+
+    private static void sortByRun(ArrayNode figures) {
+        List<JsonNode> sorted = new ArrayList<>();
+        figures.forEach(sorted::add);
+        sorted.sort(Comparator.comparingInt(figure -> Settings.RUNS.indexOf(figure.path("run").asText())));
+        figures.removeAll();
+        sorted.forEach(figures::add);
     }
 }

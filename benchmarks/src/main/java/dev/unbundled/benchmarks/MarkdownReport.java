@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -25,11 +27,18 @@ public final class MarkdownReport {
      * @param file where to write them
      */
     public static void write(Results results, Path file) {
+        Map<String, List<String>> kept = keptRows(results, file);
+        String run = String.format(Locale.ROOT, "%s, %.0f s in all", results.startedAt(), results.seconds());
+        if (!kept.isEmpty()) {
+            run += String.format(Locale.ROOT, " (runs %s only; the rows of %s are kept from the earlier run of %s, "
+                            + "whose machine and settings they had)", results.settings().only().stream().sorted().toList(),
+                    kept.keySet(), earlierRun(file));
+        }
         String text = template()
                 .replace("{{machine}}", machine(results.machine()))
-                .replace("{{run}}", String.format(Locale.ROOT, "%s, %.0f s in all", results.startedAt(), results.seconds()))
+                .replace("{{run}}", run)
                 .replace("{{settings}}", settings(results))
-                .replace("{{table}}", table(results));
+                .replace("{{table}}", table(results, kept));
         try {
             Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -59,11 +68,12 @@ public final class MarkdownReport {
         StringBuilder text = new StringBuilder();
         text.append(String.format(Locale.ROOT, "- sizes: %,d products materialised and rebuilt (%,d on RocksDB); "
                         + "%,d orders joined with %,d products, then %,d products renamed; %,d plays of %,d songs in %d "
-                        + "genres; reads over %,d products; freshness %.0f s per rate at %s records/s; routed reads "
+                        + "genres; reads over %,d products; freshness %.0f s per rate at %s records/s; exactly-once "
+                        + "run over %,d products and %,d plays, %.0f s of freshness per setting; routed reads "
                         + "over %,d products in %d partitions on two instances, %.1f s of each kind%n",
                 s.products(), s.rocksDbProducts(), s.orders(), s.joinProducts(), s.renames(), s.plays(), s.songs(),
-                s.genres(), s.readRecords(), s.freshnessSeconds(), s.freshnessRates(), s.routedProducts(),
-                s.routedPartitions(), s.routedSeconds()));
+                s.genres(), s.readRecords(), s.freshnessSeconds(), s.freshnessRates(), s.eosRecords(), s.eosRecords(),
+                s.eosSeconds(), s.routedProducts(), s.routedPartitions(), s.routedSeconds()));
         text.append("- stores of the read and materialise runs: ").append(s.stores().stream().map(Storage::id)
                 .collect(Collectors.joining(", "))).append('\n');
         text.append(String.format(Locale.ROOT, "- %d partitions per topic; %d measured A/B rounds per end-to-end run "
@@ -83,21 +93,66 @@ public final class MarkdownReport {
         return text.append(shared).append('\n').toString();
     }
 
-    private static String table(Results results) {
+    /**
+     * A run of some runs only ({@code bench.only}) keeps the other runs' rows of the file it replaces, so that
+     * measuring one thing again does not drop the rest.
+     *
+     * @return the kept rows by run, in the order of {@link Settings#RUNS}; empty if every run was done
+     */
+    private static Map<String, List<String>> keptRows(Results results, Path file) {
+        Map<String, List<String>> kept = new LinkedHashMap<>();
+        if (results.settings().only().isEmpty() || !Files.exists(file)) {
+            return kept;
+        }
+        List<String> lines = lines(file);
+        for (String run : Settings.RUNS) {
+            if (!results.settings().includes(run)) {
+                List<String> rows = lines.stream().filter(line -> line.startsWith("| " + run + " | ")).toList();
+                if (!rows.isEmpty()) {
+                    kept.put(run, rows);
+                }
+            }
+        }
+        return kept;
+    }
+
+    /** @return the line under "## This run" of the file being replaced: when its run was */
+    private static String earlierRun(Path file) {
+        List<String> lines = lines(file);
+        int heading = lines.indexOf("## This run");
+        return heading < 0 || heading + 2 >= lines.size() ? "unknown" : lines.get(heading + 2).replaceAll(" \\(runs .*", "");
+    }
+
+    private static List<String> lines(Path file) {
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not read " + file, e);
+        }
+    }
+
+    private static String table(Results results, Map<String, List<String>> kept) {
         StringBuilder table = new StringBuilder(
                 "| run | figure | unit | measured | baseline | ratio | target | met |\n|---|---|---|---|---|---|---|---|\n");
-        for (Figure figure : results.figures()) {
-            table.append("| ").append(figure.run())
-                    .append(" | ").append(figure.metric())
-                    .append(" | ").append(figure.unit())
-                    .append(" | ").append(side(figure.measured()))
-                    .append(" | ").append(figure.baseline() == null ? "" : side(figure.baseline()))
-                    .append(" | ").append(figure.baseline() == null ? "" : String.format(Locale.ROOT, "%.2fx", figure.ratio()))
-                    .append(" | ").append(figure.target() == null ? "" : figure.target().text())
-                    .append(" | ").append(figure.target() == null ? "" : figure.meetsTarget() ? "yes" : "**no**")
-                    .append(" |\n");
+        for (String run : Settings.RUNS) {
+            for (String row : kept.getOrDefault(run, List.of())) {
+                table.append(row).append('\n');
+            }
+            results.figures().stream().filter(figure -> figure.run().equals(run)).forEach(figure -> row(table, figure));
         }
         return table.toString();
+    }
+
+    private static void row(StringBuilder table, Figure figure) {
+        table.append("| ").append(figure.run())
+                .append(" | ").append(figure.metric())
+                .append(" | ").append(figure.unit())
+                .append(" | ").append(side(figure.measured()))
+                .append(" | ").append(figure.baseline() == null ? "" : side(figure.baseline()))
+                .append(" | ").append(figure.baseline() == null ? "" : String.format(Locale.ROOT, "%.2fx", figure.ratio()))
+                .append(" | ").append(figure.target() == null ? "" : figure.target().text())
+                .append(" | ").append(figure.target() == null ? "" : figure.meetsTarget() ? "yes" : "**no**")
+                .append(" |\n");
     }
 
     private static String side(Figure.Side side) {

@@ -57,7 +57,7 @@ public final class MaterialiseRun implements Scenario {
     }
 
     /** @return the last key sent to each partition that got any, as the producer's default partitioner placed it */
-    private static List<String> lastKeys(long records, int partitions) {
+    static List<String> lastKeys(long records, int partitions) {
         Map<Integer, String> last = new LinkedHashMap<>();
         for (long i = records - 1; i >= 0 && last.size() < partitions; i--) {
             String key = Model.productKey(i);

@@ -4,33 +4,63 @@ import dev.unbundled.Topic;
 import dev.unbundled.benchmarks.Model.Product;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Collectors;
+import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Run 4, rebuild: how long a view takes, from {@code start()}, until it holds every record of a pre-filled
- * topic, against a plain {@link KafkaConsumer} reading the same topic end to end without deserialising
- * (the floor for any rebuild). Two kinds of rebuild: a fresh application id (the topic is processed
- * record by record), and the same application id with its local state lost (Kafka Streams restores the
- * store from the topic in bulk up to the committed offsets), which is what restarting a service whose
- * views live in memory does. Hand-written Kafka Streams does both too, for context.
+ * topic, against two floors reading the same topic end to end: a plain {@link KafkaConsumer} that only reads
+ * the bytes, and one that deserialises every record and puts it in a {@link HashMap} (what any rebuild must at
+ * least do). Two kinds of rebuild, in memory and on RocksDB: a fresh application id (the topic is processed
+ * record by record; what a changed definition does), and the same application id with its local state lost
+ * (Kafka Streams restores the store from its changelog in bulk), which is what restarting a service whose
+ * views live in memory does. Hand-written Kafka Streams does both in memory too, for context.
+ *
+ * <p>Every kind runs once unmeasured first (JIT warm-up); then each round reads the topic with the floors and
+ * every contender, in an order that alternates from round to round.
  */
 public final class RebuildRun implements Scenario {
+    private static final String BYTES = "KafkaConsumer, bytes only";
+    private static final String FILL = "KafkaConsumer into a HashMap, deserialised";
 
     /**
-     * Seconds taken by each way of reading the topic in one round.
+     * One way of rebuilding: which side, on which store, with which properties set on Unbundled's runtime.
      *
-     * @param consumer the plain consumer
-     * @param fresh a fresh application, by kind
-     * @param restore the same application with its state lost, by kind
+     * @param kind Unbundled or hand-written
+     * @param storage where the view keeps its rows
+     * @param properties set through {@code ViewRuntime.Builder.property}; empty for Unbundled's defaults
      */
-    public record Result(double consumer, Map<String, Double> fresh, Map<String, Double> restore) {
+    private record Contestant(String kind, Storage storage, Map<String, String> properties) {
+        boolean unbundled() {
+            return kind.equals(Contenders.UNBUNDLED);
+        }
+
+        String key(boolean fresh) {
+            return kind + " " + storage.id() + (properties.isEmpty() ? "" : " " + properties)
+                    + (fresh ? " fresh" : " restore");
+        }
+
+        String context() {
+            return !unbundled() ? " (context: hand-written)"
+                    : properties.isEmpty() ? "" : " (context: with " + properties + ")";
+        }
+    }
+
+    /** The filled topic and the key of the last record sent to each partition. */
+    private record Filled(Topic<String, Product> topic, long records, List<String> lastKeys) {
     }
 
     @Override
@@ -43,82 +73,149 @@ public final class RebuildRun implements Scenario {
         long records = lab.settings().products();
         Topic<String, Product> topic = Model.products(lab.topic("rebuild-products"));
         TopicFiller.fill(lab.kafka(), topic, 0, records, Model::productKey, i -> Model.product(i, 0));
-        List<Result> results = new ArrayList<>();
-        consume(lab, topic.name(), records);
-        for (int round = 0; round < lab.settings().rounds(); round++) {
-            Map<String, Double> fresh = new HashMap<>();
-            Map<String, Double> restore = new HashMap<>();
-            boolean unbundledFirst = round % 2 == 0;
-            double consumer = consume(lab, topic.name(), records);
-            for (boolean unbundled : new boolean[] {unbundledFirst, !unbundledFirst}) {
-                String applicationId = lab.name(unbundled ? "rebuild-unbundled" : "rebuild-streams");
-                String kind = unbundled ? Contenders.UNBUNDLED : Contenders.HAND_WRITTEN;
-                fresh.put(kind, rebuild(lab, topic, records, unbundled, applicationId));
-                restore.put(kind, rebuild(lab, topic, records, unbundled, applicationId));
+        Filled filled = new Filled(topic, records, MaterialiseRun.lastKeys(records, lab.settings().partitions()));
+        List<Contestant> contestants = new ArrayList<>();
+        for (Storage storage : lab.settings().stores()) {
+            contestants.add(new Contestant(Contenders.UNBUNDLED, storage, Map.of()));
+            for (Map<String, String> compared : Contenders.propertySets("bench.rebuildCompare")) {
+                contestants.add(new Contestant(Contenders.UNBUNDLED, storage, compared));
             }
-            Result result = new Result(consumer, fresh, restore);
-            lab.log("rebuild, round %d: %s", round + 1, result);
-            results.add(result);
         }
+        contestants.add(new Contestant(Contenders.HAND_WRITTEN, Storage.MEMORY, Map.of()));
+        List<Map<String, Window>> rounds = new ArrayList<>();
+        for (int round = 0; round <= lab.settings().rounds(); round++) {
+            Map<String, Window> result = round(lab, filled, contestants, round);
+            lab.log("rebuild, %s: %s", round == 0 ? "warm-up" : "round " + round, seconds(result));
+            if (round > 0) {
+                rounds.add(result);
+            }
+        }
+        return figures(contestants, rounds);
+    }
+
+    private Map<String, Window> round(Lab lab, Filled filled, List<Contestant> contestants, int round) {
+        Map<String, Window> result = new LinkedHashMap<>();
+        result.put(BYTES, consume(lab, filled, false));
+        result.put(FILL, consume(lab, filled, true));
+        List<Contestant> order = new ArrayList<>(contestants);
+        if (round % 2 == 0) {
+            Collections.reverse(order);
+        }
+        for (Contestant contestant : order) {
+            String applicationId = lab.name("rebuild-" + (contestant.unbundled() ? "unbundled-" : "streams-")
+                    + contestant.storage().id());
+            result.put(contestant.key(true), rebuild(lab, filled, contestant, applicationId));
+            result.put(contestant.key(false), rebuild(lab, filled, contestant, applicationId));
+        }
+        return result;
+    }
+
+    private List<Figure> figures(List<Contestant> contestants, List<Map<String, Window>> rounds) {
         List<Figure> figures = new ArrayList<>();
-        for (String kind : List.of(Contenders.UNBUNDLED, Contenders.HAND_WRITTEN)) {
-            boolean ours = kind.equals(Contenders.UNBUNDLED);
-            figures.add(figure(records, "new application id" + (ours ? "" : " (context: hand-written)"), results,
-                    r -> r.fresh().get(kind), kind, ours ? Target.ratioAtLeast(0.7) : null));
-            figures.add(figure(records, "local state lost, restored" + (ours ? "" : " (context: hand-written)"), results,
-                    r -> r.restore().get(kind), kind, ours ? Target.ratioAtLeast(0.7) : null));
+        for (Contestant contestant : contestants) {
+            boolean ours = contestant.unbundled() && contestant.properties().isEmpty();
+            boolean inMemory = contestant.storage() == Storage.MEMORY;
+            String where = inMemory ? "" : " " + contestant.storage().where();
+            String context = contestant.context();
+            for (boolean fresh : new boolean[] {true, false}) {
+                String what = "rebuild" + where + ", " + (fresh ? "new application id" : "local state lost, restored")
+                        + context + ", start to complete";
+                String key = contestant.key(fresh);
+                Target onBytes = ours && !fresh && !inMemory ? Target.ratioAtLeast(0.35) : null;
+                figures.add(rate(what, rounds, key, contestant.kind(), BYTES, onBytes));
+                if (contestant.unbundled()) {
+                    Target onFill = ours && fresh && inMemory ? Target.ratioAtLeast(0.6) : null;
+                    figures.add(rate(what + ", vs a HashMap fill", rounds, key, contestant.kind(), FILL, onFill));
+                    figures.add(new Figure(name(), "rebuild" + where + ", " + (fresh ? "new application id"
+                            : "local state lost, restored") + context + ", CPU (process, broker included)",
+                            "CPU s / M records",
+                            false, new Figure.Side(contestant.kind(), median(rounds, key, Window::processCpuPerMillion)),
+                            new Figure.Side(FILL, median(rounds, FILL, Window::processCpuPerMillion)), null,
+                            Map.of("runs", values(rounds, key, Window::processCpuPerMillion),
+                                    "floorRuns", values(rounds, FILL, Window::processCpuPerMillion))));
+                }
+            }
         }
         return figures;
     }
 
-    private Figure figure(long records, String what, List<Result> results, java.util.function.Function<Result, Double> seconds,
-                          String kind, Target target) {
-        List<Double> rates = results.stream().map(r -> records / seconds.apply(r)).collect(Collectors.toList());
-        List<Double> floor = results.stream().map(r -> records / r.consumer()).collect(Collectors.toList());
-        return new Figure(name(), "rebuild, " + what + ", start to complete", "records/s", true,
-                new Figure.Side(kind, median(rates)), new Figure.Side("KafkaConsumer, bytes only", median(floor)),
-                target, Map.of("records", records, "runs", rates, "consumerRuns", floor,
-                        "secondsToComplete", results.stream().map(seconds).collect(Collectors.toList())));
+    private Figure rate(String what, List<Map<String, Window>> rounds, String key, String kind, String floor,
+                        Target target) {
+        return new Figure(name(), what, "records/s", true,
+                new Figure.Side(kind, median(rounds, key, Window::recordsPerSecond)),
+                new Figure.Side(floor, median(rounds, floor, Window::recordsPerSecond)), target,
+                Map.of("records", rounds.get(0).get(key).records(), "runs", values(rounds, key, Window::recordsPerSecond),
+                        "floorRuns", values(rounds, floor, Window::recordsPerSecond),
+                        "secondsToComplete", values(rounds, key, Window::seconds)));
     }
 
-    private static double rebuild(Lab lab, Topic<String, Product> topic, long records, boolean unbundled,
-                                  String applicationId) {
+    private static Window rebuild(Lab lab, Filled filled, Contestant contestant, String applicationId) {
         lab.settle();
-        long start = System.nanoTime();
-        try (Contender app = unbundled
-                ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"), UnbundledViews.products(topic))
+        CpuClock.Reading start = CpuClock.Reading.now(applicationId);
+        try (Contender app = contestant.unbundled()
+                ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"), contestant.properties(),
+                        UnbundledViews.products(filled.topic(), contestant.storage()))
                 : Contenders.handWritten(lab.kafka(), applicationId, lab.directory("state"),
-                        HandWritten.products(topic.name()))) {
+                        HandWritten.products(filled.topic().name(), contestant.storage()))) {
             app.awaitReady(MaterialiseRun.START);
+            double ready = (System.nanoTime() - start.wallNanos()) / 1e9;
             Contender.Reader<String, Product> products = app.reader(UnbundledViews.PRODUCTS);
-            long done = Poll.until(records + " products in " + applicationId, 1_000, () -> products.count() == records);
-            return (done - start) / 1e9;
+            // a partition's records are applied (and restored) in order; a RocksDB store only estimates its count
+            Poll.until(filled.records() + " products in " + applicationId, 1_000,
+                    () -> filled.lastKeys().stream().allMatch(key -> products.get(key) != null));
+            Window window = Window.between(filled.records(), start, CpuClock.Reading.now(app.threadTag()));
+            lab.log("rebuild, %s: ready after %.2f s, complete after %.2f s", applicationId, ready, window.seconds());
+            return window;
         }
     }
 
-    /** @return seconds from creating a consumer to having read every record of the topic */
-    private static double consume(Lab lab, String topic, long records) {
+    /** @return the window from creating a consumer to having read (and, if asked, filled a map with) every record */
+    private static Window consume(Lab lab, Filled filled, boolean fill) {
         lab.settle();
-        long start = System.nanoTime();
-        Map<String, Object> config = lab.kafka().consumerConfig(lab.name("rebuild-consumer"));
+        String topic = filled.topic().name();
+        String tag = lab.name("rebuild-consumer");
+        CpuClock.Reading start = CpuClock.Reading.now(tag);
+        Map<String, Object> config = lab.kafka().consumerConfig(tag);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        Deserializer<String> keys = new StringDeserializer();
+        Deserializer<Product> values = Model.PRODUCT.deserializer();
+        Map<String, Product> map = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> consumer =
                      new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).collect(Collectors.toList());
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             long read = 0;
-            while (read < records) {
-                read += consumer.poll(Duration.ofMillis(100)).count();
+            while (read < filled.records()) {
+                ConsumerRecords<byte[], byte[]> batch = consumer.poll(Duration.ofMillis(100));
+                read += batch.count();
+                if (fill) {
+                    for (ConsumerRecord<byte[], byte[]> record : batch) {
+                        map.put(keys.deserialize(topic, record.key()), values.deserialize(topic, record.value()));
+                    }
+                }
             }
-            return (System.nanoTime() - start) / 1e9;
+            if (fill && map.size() != filled.records()) {
+                throw new IllegalStateException("The map holds " + map.size() + " of " + filled.records() + " products");
+            }
+            return Window.between(filled.records(), start, CpuClock.Reading.now(tag));
         }
     }
 
-    private static double median(List<Double> values) {
-        List<Double> sorted = values.stream().sorted().collect(Collectors.toList());
-        int middle = sorted.size() / 2;
-        return sorted.size() % 2 == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
+    private static Map<String, String> seconds(Map<String, Window> result) {
+        Map<String, String> seconds = new LinkedHashMap<>();
+        result.forEach((key, window) -> seconds.put(key, String.format(Locale.ROOT, "%.2f s", window.seconds())));
+        return seconds;
+    }
+
+    private static List<Double> values(List<Map<String, Window>> rounds, String key, Function<Window, Double> of) {
+        return rounds.stream().map(r -> of.apply(r.get(key))).toList();
+    }
+
+    private static double median(List<Map<String, Window>> rounds, String key, Function<Window, Double> of) {
+        double[] sorted = values(rounds, key, of).stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

@@ -29,6 +29,9 @@ import java.util.stream.Collectors;
  * @param genres genres the songs belong to (top five per genre)
  * @param freshnessSeconds measured seconds per send rate in the freshness run
  * @param freshnessRates send rates of the freshness run, in records per second
+ * @param eosRecords records of each throughput run of the exactly-once run (products, and plays)
+ * @param eosSeconds measured seconds per setting of the exactly-once run's freshness through a repartition
+ * @param eosCommitMillis the shorter {@code commit.interval.ms} the exactly-once run tries beside the default
  * @param routedProducts products in the view the routed-reads run reads from two instances
  * @param routedPartitions partitions of that view's topic, split between the two instances
  * @param routedSeconds measured seconds of each kind of routed read
@@ -42,19 +45,21 @@ import java.util.stream.Collectors;
  * @param jmhInclude regular expression of the JMH benchmarks to run
  * @param jmhProfilers JMH profilers to add, such as {@code gc}
  * @param jmhJvmArgs extra options of the forked JVMs, such as {@code -XX:StartFlightRecording=filename=reads.jfr}
- * @param only the runs to do ({@code reads, materialise, join, aggregate, rebuild, freshness, routed}); empty for all
+ * @param only the runs to do ({@code reads, materialise, join, aggregate, rebuild, freshness, exactly-once,
+ *     routed}); empty for all
  */
 public record Settings(int partitions, int rounds, int warmupPercent, long products, long rocksDbProducts,
                        long orders, long joinProducts,
                        long renames, long plays, long songs, long genres, double freshnessSeconds,
-                       List<Integer> freshnessRates, long routedProducts, int routedPartitions,
+                       List<Integer> freshnessRates, long eosRecords, double eosSeconds, int eosCommitMillis,
+                       long routedProducts, int routedPartitions,
                        double routedSeconds, long readRecords, List<Storage> stores, int jmhForks, int jmhWarmups,
                        int jmhIterations, int jmhIterationMillis, String jmhInclude, List<String> jmhProfilers,
                        List<String> jmhJvmArgs, Set<String> only) {
 
     /** The runs there are, in the order they are done. */
     public static final List<String> RUNS = List.of("reads", "materialise", "join", "aggregate", "rebuild", "freshness",
-            "routed");
+            "exactly-once", "routed");
 
     /** @return the defaults, changed by any {@code bench.*} system property that is set and not empty */
     public static Settings fromSystemProperties() {
@@ -74,6 +79,9 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
                 number("genres", 20),
                 Double.parseDouble(property("freshnessSeconds", "10")),
                 integers(property("freshnessRates", "1000,10000")),
+                number("eosRecords", scaled.applyAsLong(300_000)),
+                Double.parseDouble(property("eosSeconds", "5")),
+                (int) number("eosCommitMillis", 20),
                 number("routedProducts", scaled.applyAsLong(100_000)),
                 (int) number("routedPartitions", 6),
                 Double.parseDouble(property("routedSeconds", "4")),
@@ -94,7 +102,7 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
      *     figures mean nothing except that each benchmark still runs
      */
     public static Settings smoke() {
-        return new Settings(2, 1, 0, 300, 200, 200, 20, 4, 500, 20, 4, 0.3, List.of(200), 300, 6, 0.2, 500,
+        return new Settings(2, 1, 0, 300, 200, 200, 20, 4, 500, 20, 4, 0.3, List.of(200), 300, 0.3, 20, 300, 6, 0.2, 500,
                 List.of(Storage.values()), 0, 0, 1, 50, ".*", List.of(), List.of(), Set.of());
     }
 

@@ -1,6 +1,6 @@
 package dev.unbundled.benchmarks;
 
-import java.util.Locale;
+import java.math.BigDecimal;
 
 /**
  * A goal a figure is held against: a bound on its ratio to the baseline, or on its own absolute value.
@@ -49,7 +49,7 @@ public record Target(boolean onRatio, boolean atMost, double bound, String unit)
 
     /** @return the target as people write it, such as {@code <= 1.2x} or {@code <= 20 ms} */
     public String text() {
-        String number = bound == Math.rint(bound) ? String.valueOf((long) bound) : String.format(Locale.ROOT, "%.1f", bound);
+        String number = BigDecimal.valueOf(bound).stripTrailingZeros().toPlainString();
         return (atMost ? "<= " : ">= ") + number + (onRatio ? "x" : " " + unit);
     }
 }

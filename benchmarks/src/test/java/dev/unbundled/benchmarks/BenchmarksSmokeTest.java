@@ -72,6 +72,32 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void run_tinySizes_rebuildComparesWithBothFloorsInMemoryAndOnRocksDb() {
+        String bytes = "KafkaConsumer, bytes only";
+        String fill = "KafkaConsumer into a HashMap, deserialised";
+        assertThat(comparisons("rebuild")).contains(
+                "rebuild, new application id, start to complete: Unbundled / " + bytes,
+                "rebuild, new application id, start to complete, vs a HashMap fill: Unbundled / " + fill,
+                "rebuild, local state lost, restored, start to complete: Unbundled / " + bytes,
+                "rebuild on RocksDB, new application id, start to complete, vs a HashMap fill: Unbundled / " + fill,
+                "rebuild on RocksDB, local state lost, restored, start to complete: Unbundled / " + bytes,
+                "rebuild on RocksDB, local state lost, restored, CPU (process, broker included): Unbundled / " + fill);
+    }
+
+    @Test
+    void run_tinySizes_exactlyOnceComparesWithAtLeastOnceThroughputAndRepartitionDelay() {
+        String tuned = "exactly_once_v2, commit.interval.ms=" + Settings.smoke().eosCommitMillis();
+        assertThat(comparisons("exactly-once")).contains(
+                "products materialised, throughput: exactly_once_v2 (default) / at_least_once",
+                "plays counted per song (through a repartition), throughput: exactly_once_v2 (default) / at_least_once",
+                "plays counted per song (through a repartition), throughput: " + tuned + " / at_least_once",
+                "send to visible through a repartition (re-keyed view) at 200 records/s, p50: "
+                        + "exactly_once_v2 (default) / at_least_once",
+                "send to visible through a repartition (re-keyed view) at 200 records/s, p99: " + tuned
+                        + " / at_least_once");
+    }
+
+    @Test
     void run_tinySizes_routedReadsCompareRoutedWithLocalReads() {
         String here = "get of a key held here, routed view vs local()";
         String there = "get of a key held by the other instance (one HTTP hop) vs local()";
@@ -95,6 +121,7 @@ class BenchmarksSmokeTest {
         assertThat(Files.readString(json)).contains("\"figures\"", "\"ratio\"", "\"machine\"", "statestore.cache.max.bytes");
         assertThat(Files.readString(markdown)).contains("| reads | get, mean |", "| freshness |", "Kafka",
                         "| reads | get on RocksDB, mean |", "| materialise | products materialised on RocksDB, throughput |",
+                        "| exactly-once | products materialised, throughput |",
                         "| routed | get of a key held here, routed view vs local(), p99 |",
                         "| routed | get of a key held by the other instance (one HTTP hop) vs local(), throughput")
                 .doesNotContain("{{");
