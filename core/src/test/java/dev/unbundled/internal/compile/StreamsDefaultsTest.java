@@ -2,6 +2,8 @@ package dev.unbundled.internal.compile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.unbundled.ViewStore;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -32,6 +34,15 @@ class StreamsDefaultsTest {
 
         assertThat(producer).containsEntry(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10)
                 .containsEntry(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG, 100);
+    }
+
+    @Test
+    void tunables_stores_areTransactionalAndReadUncommitted() {
+        StreamsConfig config = streamsConfig(StreamsDefaults.tunables());
+
+        assertThat(config.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();
+        assertThat(StreamsDefaults.topologyConfig(new StoreRouting(ViewStore.inMemory(), List.of())))
+                .containsEntry(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_UNCOMMITTED");
     }
 
     private static StreamsConfig streamsConfig(Properties tunables) {
