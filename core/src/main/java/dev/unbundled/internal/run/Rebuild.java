@@ -41,6 +41,7 @@ final class Rebuild {
     private Map<TopicPartition, Long> internalTarget;
     private int passesLeft;
     private volatile boolean built;
+    private final long startedNanos = System.nanoTime();
 
     private Rebuild(String applicationId, Map<TopicPartition, Long> target, Set<String> internalTopics) {
         this.applicationId = applicationId;
@@ -127,14 +128,14 @@ final class Rebuild {
             return;
         }
         if (internalTopics.isEmpty()) {
-            built = true;
+            finish();
             return;
         }
         if (internalTarget != null && !reached(committed, internalTarget)) {
             return;
         }
         if (passesLeft-- == 0) {
-            built = true;
+            finish();
             return;
         }
         internalTarget = endOffsets(admin, internalTopics);
@@ -153,6 +154,12 @@ final class Rebuild {
                 .forEach((partition, info) -> raised.merge(partition, info.offset(), Math::max));
         read = raised;
         return raised;
+    }
+
+    private void finish() {
+        built = true;
+        LOG.info("'{}' is built: read {} input records in {} s; its view answers reads now", applicationId,
+                total(target), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - startedNanos));
     }
 
     private static boolean reached(Map<TopicPartition, Long> committed, Map<TopicPartition, Long> target) {

@@ -106,15 +106,20 @@ public final class StreamsRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        watcher.scheduleWithFixedDelay(() -> building.forEach(view -> {
-            try {
-                view.rebuild().check(admin);
-            } catch (ExecutionException | TimeoutException | RuntimeException e) {
-                LOG.debug("View '{}': cannot tell how far its build has come now", view.name(), e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        watcher.scheduleWithFixedDelay(() -> {
+            building.forEach(view -> {
+                try {
+                    view.rebuild().check(admin);
+                } catch (ExecutionException | TimeoutException | RuntimeException e) {
+                    LOG.debug("View '{}': cannot tell how far its build has come now", view.name(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            if (building.stream().allMatch(view -> view.rebuild().isBuilt())) {
+                watcher.shutdown();   // every build is done: nothing is left to watch
             }
-        }), 0, BUILD_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        }, 0, BUILD_CHECK_MILLIS, TimeUnit.MILLISECONDS);
         return watcher;
     }
 
