@@ -38,11 +38,6 @@ public final class StreamsDefaults {
         // a crash under at-least-once replays what was processed since the last commit: an event aggregation
         // counts it twice, and a table view can keep a row its query no longer has
         config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        // Under exactly-once a store that was written when the process died is wiped and restored from its
-        // changelog; a transactional store keeps its writes apart until the commit, so it resumes instead.
-        // TransactionalStoresCrashTest: exact through every kill, and the restart after a kill ready in about
-        // 6.7 s instead of 12 s on RocksDB (in memory nothing changes: it restores on every start)
-        config.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         // A restore copies changelog batches into the store: each poll's records go to the store in one batch
         // (one RocksDB write batch). With 10,000 records and 8 MiB per partition instead of 1,000 and 1 MiB, a
         // RocksDB view restored 500,000 products about twice as fast on two cores, an in-memory view ~1.2x as
@@ -82,8 +77,9 @@ public final class StreamsDefaults {
         config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, RoutedStoreSuppliers.class);
         // a generated name would change when views are added, and state would silently not be found again
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
-        // reads see a view as its stream thread writes it, transaction buffer included: a read-your-writes
-        // wait ends once a record is applied, before its commit, and every read path must agree on that
+        // reads see a view as its stream thread writes it, transaction buffer included, also for a user who
+        // turns transactional stores on: a read-your-writes wait ends once a record is applied, before its
+        // commit, and every read path must agree on that
         config.put(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_UNCOMMITTED");
         // global views get the same error handling as the rest; Kafka 5.0 makes this the default
         config.put("processing.exception.handler.global.enabled", true);

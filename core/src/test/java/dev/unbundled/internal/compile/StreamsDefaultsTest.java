@@ -37,10 +37,7 @@ class StreamsDefaultsTest {
     }
 
     @Test
-    void tunables_stores_areTransactionalAndReadUncommitted() {
-        StreamsConfig config = streamsConfig(StreamsDefaults.tunables());
-
-        assertThat(config.getBoolean(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)).isTrue();
+    void topologyConfig_interactiveQueries_readUncommitted() {
         assertThat(StreamsDefaults.topologyConfig(new StoreRouting(ViewStore.inMemory(), List.of())))
                 .containsEntry(StreamsConfig.DEFAULT_INTERACTIVE_QUERY_ISOLATION_LEVEL_CONFIG, "READ_UNCOMMITTED");
     }
