@@ -157,7 +157,7 @@ public interface ViewRuntime extends AutoCloseable {
     List<OldVersion> removeOldVersions();
 
     /**
-     * Stops the views and leaves the consumer group, so that other instances take over this one's
+     * Stops the views and leaves their consumer groups, so that other instances take over this one's
      * partitions at once; waits up to 30 seconds. Idempotent.
      */
     @Override
@@ -184,8 +184,10 @@ public interface ViewRuntime extends AutoCloseable {
         }
 
         /**
-         * Sets the Kafka Streams application id: the consumer group, and the prefix of every internal
-         * topic. Instances of the same service share it.
+         * Sets the runtime's application id, which instances of the same service share. Each view runs as
+         * a Kafka Streams application of its own, {@code <application id>.<view>.<fingerprint>}: that is its
+         * consumer group and the prefix of its internal topics, so a changed view starts on state of its own
+         * (see {@link ViewDefinition#fingerprint()}). Dead-letter topics are {@code <application id>.<view>.dlq}.
          *
          * @param applicationId the id
          * @return this builder

@@ -134,7 +134,7 @@ public final class StreamsRuntime implements AutoCloseable {
         String runtimeId = applicationId + "-" + UUID.randomUUID();
         List<Application> applications = Application.plan(settings, runtimeId);
         Map<String, Application> owners = Application.owners(applications);
-        applications.forEach(application -> application.warnIfUnreadable());
+        applications.forEach(Application::warnIfUnreadable);
         warnIfNotExactlyOnce(applicationId, applications.get(0).config());
         // everything opened here is closed again if a later step fails, so a failed start leaks no port or thread
         List<AutoCloseable> opened = new ArrayList<>();
