@@ -189,6 +189,6 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     @Override
     public String toString() {
         return "ViewDefinition[" + name + (isGlobal ? ", global" : "") + (store != null ? ", " + store : "")
-                + (history != null ? ", " + history : "") + "]";
+                + (history != null ? ", " + history : "") + (version.isEmpty() ? "" : ", version " + version) + "]";
     }
 }
