@@ -144,10 +144,12 @@ final class Application {
      *
      * @param instance this instance's advertised address, or {@code "local"}
      * @param admin the runtime's admin client
+     * @param brokers whether the cluster answers, shared by the runtime's applications
      * @param opened what to close if the start fails
      * @return the engine that runs the application
      */
-    Engine engine(RuntimeSettings settings, String instance, Admin admin, List<AutoCloseable> opened) {
+    Engine engine(RuntimeSettings settings, String instance, Admin admin, Brokers brokers,
+                  List<AutoCloseable> opened) {
         LocalState.wipeEphemeral(settings.stateDir().resolve(applicationId), views, routing);
         if (settings.advertised() != null) {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
@@ -156,7 +158,7 @@ final class Application {
         KafkaStreams streams = new KafkaStreams(views.topology(), config, clients);
         opened.add(streams);
         return new Engine(runtimeApplicationId, applicationId, views, routing, streams, clients,
-                new InputOffsets(applicationId, settings.bootstrapServers(), streams, admin, views.positions()),
+                new InputOffsets(applicationId, brokers, streams, admin, views.positions()),
                 new RestoreProgress(), instance, settings.advertised() == null ? null : settings.advertised().transport(),
                 settings.readListener());
     }

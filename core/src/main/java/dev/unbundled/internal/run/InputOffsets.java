@@ -58,12 +58,15 @@ final class InputOffsets implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
     private final java.util.concurrent.atomic.AtomicBoolean probing = new java.util.concurrent.atomic.AtomicBoolean();
 
-    InputOffsets(String applicationId, String bootstrapServers, KafkaStreams streams, Admin admin,
-                 Positions positions) {
+    /**
+     * @param brokers whether the cluster answers: the runtime's, shared by its applications, since any of
+     *     their requests tells it for all
+     */
+    InputOffsets(String applicationId, Brokers brokers, KafkaStreams streams, Admin admin, Positions positions) {
         this.applicationId = applicationId;
         this.streams = streams;
         this.admin = admin;
-        this.brokers = new Brokers(bootstrapServers);
+        this.brokers = brokers;
         this.positions = positions;
     }
 

@@ -154,10 +154,13 @@ public final class StreamsRuntime implements AutoCloseable {
             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
                     AdminClientConfig.CLIENT_ID_CONFIG, applicationId + "-unbundled-lag"));
             opened.add(() -> admin.close(Duration.ZERO));
+            // one judgement of the cluster for every application: a view whose own requests have not failed yet
+            // is as cut off as the one whose requests did
+            Brokers brokers = new Brokers(settings.bootstrapServers());
             List<Engine> engines = new ArrayList<>();
             Map<String, Engine> engineOf = new LinkedHashMap<>();
             for (Application application : applications) {
-                Engine engine = application.engine(settings, instance, admin, opened);
+                Engine engine = application.engine(settings, instance, admin, brokers, opened);
                 engines.add(engine);
                 owners.forEach((view, owner) -> {
                     if (owner == application) {

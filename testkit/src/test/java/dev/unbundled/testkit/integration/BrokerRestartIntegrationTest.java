@@ -105,7 +105,7 @@ class BrokerRestartIntegrationTest {
     private static void assertRefusedWithinItsTimeout(Runnable wait) {
         long start = System.nanoTime();
         assertThatThrownBy(wait::run).isInstanceOfSatisfying(ViewNotReadyException.class,
-                e -> assertThat(e.state()).isEqualTo(ViewStatus.State.UNREACHABLE));
+                e -> assertThat(e.state()).as(e.getMessage()).isEqualTo(ViewStatus.State.UNREACHABLE));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(WAIT.plus(STATUS_BOUND));
     }
 
