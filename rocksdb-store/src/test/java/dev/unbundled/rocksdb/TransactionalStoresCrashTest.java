@@ -88,7 +88,7 @@ class TransactionalStoresCrashTest {
         List<ChildJvm.Ready> restarts = killRepeatedly(run, ops);
         Map<ViewDefinition<String, Long>, Long> changelogs = new LinkedHashMap<>();
         for (ViewDefinition<String, Long> view : List.of(run.views.paymentCount, run.views.paymentSum)) {
-            changelogs.put(view, committedRecords(run.applicationId + "-" + view.name() + "-changelog"));
+            changelogs.put(view, committedRecords(changelogOf(run.applicationId, view.name())));
         }
 
         Map<String, Map<String, ?>> expected = run.views.reference(ops);
@@ -190,6 +190,21 @@ class TransactionalStoresCrashTest {
             assertThat(sent.get()).isEqualTo(ops.size());
         }
         return restarts;
+    }
+
+    /**
+     * @return the changelog of a view's own store: the view runs as the Kafka Streams application
+     *     {@code <application id>.<view>.<fingerprint>}, whose fingerprint the child computed
+     */
+    private static String changelogOf(String applicationId, String view) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(KAFKA.kafka().consumerConfig("list-topics"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<String> changelogs = consumer.listTopics().keySet().stream()
+                    .filter(topic -> topic.startsWith(applicationId + "." + view + ".")
+                            && topic.endsWith("-" + view + "-changelog")).toList();
+            assertThat(changelogs).as("the changelog of view " + view).hasSize(1);
+            return changelogs.get(0);
+        }
     }
 
     /**
