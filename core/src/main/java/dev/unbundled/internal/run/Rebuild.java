@@ -113,7 +113,8 @@ final class Rebuild {
 
     /**
      * Asks how far the group has read and moves the build on: first the inputs up to the target, then, pass
-     * after pass, the internal topics up to their ends when the previous pass was reached.
+     * after pass, the internal topics up to their ends when the previous pass was reached, until a pass
+     * finds them where the previous one did (or after one pass per internal topic, plus one).
      *
      * @param admin the runtime's admin client
      * @throws ExecutionException if Kafka refused or did not answer
@@ -131,14 +132,17 @@ final class Rebuild {
             finish();
             return;
         }
-        if (internalTarget != null && !reached(committed, internalTarget)) {
-            return;
+        // passes back to back while the group is past them: a build that has caught up ends in one check
+        while (internalTarget == null || reached(committed, internalTarget)) {
+            Map<TopicPartition, Long> ends = endOffsets(admin, internalTopics);
+            if (passesLeft-- == 0 || ends.equals(internalTarget)) {
+                // read past what its inputs sent on, and nothing more is on its way: the view holds its inputs
+                finish();
+                return;
+            }
+            internalTarget = ends;
+            committed = committed(admin, applicationId);
         }
-        if (passesLeft-- == 0) {
-            finish();
-            return;
-        }
-        internalTarget = endOffsets(admin, internalTopics);
     }
 
     /**

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamsRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsRuntime.class);
-    private static final long BUILD_CHECK_MILLIS = 200;
+    private static final long BUILD_CHECK_MILLIS = 100;
 
     private final String applicationId;
     private final List<Engine> engines;
