@@ -32,7 +32,7 @@ final class CatchUp {
     private final ViewState state;
     private final Set<String> inputTopics;
     /** The view's internal topics, with the application id prefix. */
-    private final Set<String> internalTopics = new TreeSet<>();
+    private final Set<String> internalTopics;
     /** Reads the view's store, throwing while it is not open here. */
     private final Runnable storeProbe;
 
@@ -42,7 +42,7 @@ final class CatchUp {
         this.state = state;
         this.inputTopics = inputTopics;
         this.storeProbe = storeProbe;
-        engine.views.internalTopics(view).forEach(topic -> internalTopics.add(engine.applicationId + "-" + topic));
+        this.internalTopics = engine.internalTopics(view);
     }
 
     void awaitReady(Duration timeout) {

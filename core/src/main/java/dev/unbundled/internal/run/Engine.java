@@ -6,6 +6,8 @@ import dev.unbundled.internal.compile.Positions;
 import dev.unbundled.internal.compile.StoreRouting;
 import dev.unbundled.remote.Transport;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.LagInfo;
@@ -60,6 +62,16 @@ final class Engine {
         this.instance = instance;
         this.transport = transport;
         this.readListener = readListener;
+    }
+
+    /**
+     * @param view a view this engine runs
+     * @return the internal topics its records cross, by their full names (the application id first)
+     */
+    Set<String> internalTopics(String view) {
+        Set<String> topics = new TreeSet<>();
+        views.internalTopics(view).forEach(topic -> topics.add(applicationId + "-" + topic));
+        return topics;
     }
 
     /** @return the fingerprint of the view this engine runs: the last part of its application id */

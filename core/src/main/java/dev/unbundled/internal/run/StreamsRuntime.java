@@ -89,9 +89,7 @@ public final class StreamsRuntime implements AutoCloseable {
         }
         Set<String> inputs = new TreeSet<>(engine.views.inputTopics(view));
         inputs.removeAll(engine.views.globalTopics());
-        Set<String> internal = new TreeSet<>();
-        engine.views.internalTopics(view).forEach(topic -> internal.add(engine.applicationId + "-" + topic));
-        return Rebuild.prepare(admin, engine.applicationId, view, inputs, internal);
+        return Rebuild.prepare(admin, engine.applicationId, view, inputs, engine.internalTopics(view));
     }
 
     /** @return the thread that moves every view's build on, or null if every view has been built */
