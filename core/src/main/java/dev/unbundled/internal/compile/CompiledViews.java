@@ -22,6 +22,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * @param positions how far each input partition has been processed
  * @param changes the change taps of the views, for subscriptions
  * @param limits how large a record the views can write
+ * @param restores how source tables restore from their topics, and what they do with records nobody read
  */
 public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object, Object>> definitions,
                             Map<String, String> storeNames, Map<String, String> historyStores,
@@ -29,7 +30,8 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
                             Map<String, Set<String>> internalTopics,
                             Positions positions,
                             Changes changes,
-                            RecordLimits limits) {
+                            RecordLimits limits,
+                            TopicRestores restores) {
 
     /**
      * @param view a view's name
@@ -59,6 +61,17 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
                     + "\", History.retain(Duration.ofDays(7))), or read its latest value with get(key)");
         }
         return store;
+    }
+
+    /**
+     * @param view a view's name
+     * @return whether the view is its input topic's table as it is, alone in the topology: its one store is
+     *     the table, whose changelog is the topic, so the view can be loaded as a restore of the topic
+     */
+    public boolean loadsFromTopics(String view) {
+        DefinitionImpl<Object, Object> definition = definition(view, "topology");
+        return definitions.size() == 1 && !definition.isGlobal() && definition.history().isEmpty()
+                && definition.plan() instanceof dev.unbundled.internal.plan.Plan.Source source && source.isTable();
     }
 
     /**

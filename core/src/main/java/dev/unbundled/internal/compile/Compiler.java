@@ -40,6 +40,7 @@ public final class Compiler {
     private final Map<String, String> historyStores = new LinkedHashMap<>();
     private final Changes changes = new Changes();
     private final RecordLimits limits;
+    private final TopicRestores restores = new TopicRestores();
 
     private Compiler(Properties config) {
         // the builder must see the config: explicit-naming enforcement and the store type are read from it
@@ -51,7 +52,7 @@ public final class Compiler {
         this.routing = (StoreRouting) config.get(StoreRouting.CONFIG);
         this.limits = RecordLimits.of(config);
         routing.limitRows(limits);
-        this.sources = new Sources(builder, routing, limits);
+        this.sources = new Sources(builder, routing, limits, restores);
         this.steps = new Steps(sources, routing, globals);
     }
 
@@ -122,7 +123,7 @@ public final class Compiler {
         }
         CompiledViews compiled = new CompiledViews(topology, Collections.unmodifiableMap(new LinkedHashMap<>(all)),
                 Map.copyOf(storeNames), Map.copyOf(historyStores), sources.viewsByTopic(), Map.copyOf(internalTopics),
-                positions, changes, limits);
+                positions, changes, limits, restores);
         Map<String, Set<String>> inputs = new ConcurrentHashMap<>();
         changes.inputTopics(view -> inputs.computeIfAbsent(view, compiled::inputTopics));
         return compiled;

@@ -79,7 +79,9 @@ public record Fingerprint(String hex, List<String> unreadable) {
         Hasher hasher = new Hasher();
         CodeWalk walk = new CodeWalk(hasher);
         ViewStore store = definition.store();
-        walk.text("unbundled fingerprint 1").text(definition.name()).text(Boolean.toString(definition.isGlobal()))
+        // 2: source tables keep no changelog of their own; their topics are their logs (TopicRestores). A view
+        // stored the other way starts over under a new version rather than finding a store it did not write
+        walk.text("unbundled fingerprint 2").text(definition.name()).text(Boolean.toString(definition.isGlobal()))
                 .text(store == null ? "the runtime's store" : store.getClass().getName())
                 .text(store == null ? "" : Boolean.toString(store.wipesLocalStateOnStart()))
                 .text(definition.history().map(Object::toString).orElse("no history"))

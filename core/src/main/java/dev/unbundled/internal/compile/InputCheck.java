@@ -55,6 +55,11 @@ final class InputCheck {
         this.rowBytes = rowBytes;
     }
 
+    /** @return the topic whose records are checked */
+    String topic() {
+        return topic;
+    }
+
     /** @return the key serde, its deserializer checking each key as it is read */
     Serde<Object> keys(Serde<Object> serde) {
         return Serdes.serdeFrom(serde.serializer(), new Checked(serde.deserializer(), true));

@@ -29,6 +29,7 @@ final class Sources {
     private final StreamsBuilder builder;
     private final StoreRouting routing;
     private final RecordLimits limits;
+    private final TopicRestores restores;
     private final Map<String, TopicUse> topics = new LinkedHashMap<>();
     private final Map<String, KTable<Object, Object>> tables = new HashMap<>();
     private final Map<String, KStream<Object, Object>> streams = new HashMap<>();
@@ -38,10 +39,11 @@ final class Sources {
     /** The views that look up a global view of each topic, by topic name. */
     private final Map<String, List<String>> lookups = new HashMap<>();
 
-    Sources(StreamsBuilder builder, StoreRouting routing, RecordLimits limits) {
+    Sources(StreamsBuilder builder, StoreRouting routing, RecordLimits limits, TopicRestores restores) {
         this.builder = builder;
         this.routing = routing;
         this.limits = limits;
+        this.restores = restores;
     }
 
     /** How the views of one topology use one topic. */
@@ -160,7 +162,7 @@ final class Sources {
      * @throws IllegalArgumentException naming the first view that reads a topic with other serdes
      */
     static void requireSameSerdes(Collection<DefinitionImpl<Object, Object>> definitions) {
-        Sources topics = new Sources(null, null, null);
+        Sources topics = new Sources(null, null, null, null);
         definitions.forEach(definition -> topics.noteTopics(definition.name(), definition.plan()));
     }
 
@@ -237,8 +239,34 @@ final class Sources {
                 stream(source);
                 return keyed.get(name).toTable(Named.as(use.sourceName() + ".table"), store);
             }
-            return builder.table(name, consumed(use), store);
+            return builder.table(name, consumed(use), new TopicLogged(store, restores, use.check(limits),
+                    use.topic.keySerde(), use.topic.valueSerde()));
         });
+    }
+
+    /**
+     * A source table's store: restored from its topic through the checks of {@link TopicRestores}, and
+     * reading and writing with the topic's own serdes. Kafka Streams gives a source table the serdes its
+     * records are read with, which check each record as it is read ({@link InputCheck}); once the table's
+     * changelog is its topic, its store would call them with that topic's name too, and a row read back would
+     * be checked as a record arriving. So the serdes set here stay.
+     */
+    private static final class TopicLogged extends Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> {
+        TopicLogged(Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> store, TopicRestores restores,
+                    InputCheck check, Serde<Object> keys, Serde<Object> values) {
+            super(store);
+            this.dslStoreSuppliers = restores.checked(dslStoreSuppliers, check, keys, values);
+        }
+
+        @Override
+        public Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> withKeySerde(Serde<Object> keySerde) {
+            return this;
+        }
+
+        @Override
+        public Materialized<Object, Object, KeyValueStore<Bytes, byte[]>> withValueSerde(Serde<Object> valueSerde) {
+            return this;
+        }
     }
 
     private KStream<Object, Object> stream(Plan.Source source) {

@@ -68,10 +68,11 @@ public final class StreamsDefaults {
     public static Properties topologyConfig(StoreRouting routing) {
         Properties config = new Properties();
         config.put(StoreRouting.CONFIG, routing);
-        // Not reuse.ktable.source.topics: restoring a source table from its own topic copies every record's
-        // bytes into the store unread, so a record that went to the dead-letter topic when it arrived would
-        // come back as an unreadable row after the next restart. The changelog holds only what was applied.
-        config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
+        // A source table's topic is its changelog: no write per record to a changelog of its own, and a new view
+        // loads its table as a restore. Kafka Streams restores a source table by copying bytes unread, so every
+        // restored record passes the checks its source applies (TopicRestores): a record that went to the
+        // dead-letter topic when it arrived never comes back as an unreadable row.
+        config.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.REUSE_KTABLE_SOURCE_TOPICS);
         // the compiler chooses each named store's type; stores Kafka Streams creates on its own inside an
         // operator (a foreign-key join's subscription store) are routed by their names the same way
         config.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, RoutedStoreSuppliers.class);

@@ -36,6 +36,7 @@ final class Application {
     private final StoreRouting routing;
     private final Properties config;
     private final CompiledViews views;
+    private DeadLetterRouter router;
 
     private Application(RuntimeSettings settings, String runtimeId, DefinitionImpl<?, ?> main) {
         this.runtimeApplicationId = settings.applicationId();
@@ -136,6 +137,7 @@ final class Application {
         DeadLetterRouter router = new DeadLetterRouter(runtimeApplicationId, applicationId, views, elsewhere,
                 directSink);
         config.putAll(DeadLetterHandler.streamsConfig(applicationId, router, routing));
+        this.router = router;
         return router;
     }
 
@@ -154,12 +156,12 @@ final class Application {
         if (settings.advertised() != null) {
             config.put(StreamsConfig.APPLICATION_SERVER_CONFIG, instance);
         }
-        FlushableClients clients = new FlushableClients();
+        FlushableClients clients = new FlushableClients(views.restores());
         KafkaStreams streams = new KafkaStreams(views.topology(), config, clients);
         opened.add(streams);
         return new Engine(runtimeApplicationId, applicationId, views, routing, streams, clients,
                 new InputOffsets(applicationId, brokers, streams, admin, views.positions()),
-                new RestoreProgress(), instance, settings.advertised() == null ? null : settings.advertised().transport(),
+                new RestoreProgress(views.restores()::ended), router, instance, settings.advertised() == null ? null : settings.advertised().transport(),
                 settings.readListener());
     }
 }

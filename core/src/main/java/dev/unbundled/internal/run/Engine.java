@@ -36,6 +36,8 @@ final class Engine {
     final InputOffsets offsets;
     final Positions positions;
     final RestoreProgress restores;
+    /** Where the application's bad records go. */
+    final DeadLetterRouter deadLetters;
     /** This instance's advertised address, {@code host:port}, or {@code "local"}. */
     final String instance;
     /** How reads reach other instances; null if this runtime advertises none. */
@@ -47,7 +49,8 @@ final class Engine {
     private volatile Cached<Map<String, Map<Integer, LagInfo>>> lags;
 
     Engine(String runtimeId, String applicationId, CompiledViews views, StoreRouting routing, KafkaStreams streams,
-           FlushableClients clients, InputOffsets offsets, RestoreProgress restores, String instance,
+           FlushableClients clients, InputOffsets offsets, RestoreProgress restores, DeadLetterRouter deadLetters,
+           String instance,
            Transport transport, ReadListener readListener) {
         this.runtimeId = runtimeId;
         this.applicationId = applicationId;
@@ -59,6 +62,7 @@ final class Engine {
         this.offsets = offsets;
         this.positions = views.positions();
         this.restores = restores;
+        this.deadLetters = deadLetters;
         this.instance = instance;
         this.transport = transport;
         this.readListener = readListener;

@@ -1,11 +1,15 @@
 package dev.unbundled.internal.run;
 
+import dev.unbundled.internal.compile.TopicRestores;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
@@ -24,6 +28,8 @@ import org.apache.kafka.streams.KafkaClientSupplier;
 final class FlushableClients implements KafkaClientSupplier {
     private static final String GLOBAL_PROCESSING_HANDLER = "processing.exception.handler.global.enabled";
     private final Set<Producer<byte[], byte[]>> producers = ConcurrentHashMap.newKeySet();
+    /** The source tables restored from their topics, which must hear of the records restores leave out unseen. */
+    private final TopicRestores restores;
     /** One flush at a time, in call order, on a daemon thread that ends when idle. */
     private final java.util.concurrent.ThreadPoolExecutor flusher = new java.util.concurrent.ThreadPoolExecutor(
             0, 1, 1, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), task -> {
@@ -31,6 +37,11 @@ final class FlushableClients implements KafkaClientSupplier {
                 thread.setDaemon(true);
                 return thread;
             });
+
+    /** @param restores the source tables restored from their topics */
+    FlushableClients(TopicRestores restores) {
+        this.restores = restores;
+    }
 
     @Override
     public Admin getAdmin(Map<String, Object> config) {
@@ -56,9 +67,25 @@ final class FlushableClients implements KafkaClientSupplier {
         return consumer(withGlobalHandler);
     }
 
+    /**
+     * Kafka Streams leaves a record without a key out of a restore before any store sees it, with a warning.
+     * In a source table's topic that is a record the table's source refused, and one no source read must still
+     * be dead-lettered: the restore consumer shows each such record to {@link TopicRestores#unkeyed} first.
+     */
     @Override
     public Consumer<byte[], byte[]> getRestoreConsumer(Map<String, Object> config) {
-        return consumer(config);
+        return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer()) {
+            @Override
+            public ConsumerRecords<byte[], byte[]> poll(Duration timeout) {
+                ConsumerRecords<byte[], byte[]> records = super.poll(timeout);
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    if (record.key() == null) {
+                        restores.unkeyed(record);
+                    }
+                }
+                return records;
+            }
+        };
     }
 
     @Override

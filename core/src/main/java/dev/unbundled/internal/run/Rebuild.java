@@ -15,6 +15,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupNotEmptyException;
+import org.apache.kafka.common.errors.UnknownMemberIdException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +37,7 @@ final class Rebuild {
     private final String applicationId;
     private final Map<TopicPartition, Long> target;
     private final Set<String> internalTopics;
+    private final Map<TopicPartition, Long> unread;
     /** How far the group has read each target partition, as last asked. */
     private volatile Map<TopicPartition, Long> read = Map.of();
     /** The internal topics' end offsets the group must read next, once the inputs reached the target. */
@@ -43,8 +46,10 @@ final class Rebuild {
     private volatile boolean built;
     private final long startedNanos = System.nanoTime();
 
-    private Rebuild(String applicationId, Map<TopicPartition, Long> target, Set<String> internalTopics) {
+    private Rebuild(String applicationId, Map<TopicPartition, Long> target, Set<String> internalTopics,
+                    Map<TopicPartition, Long> unread) {
         this.applicationId = applicationId;
+        this.unread = Map.copyOf(unread);
         this.target = Map.copyOf(target);
         this.internalTopics = Set.copyOf(internalTopics);
         this.passesLeft = internalTopics.size() + 1;
@@ -53,7 +58,7 @@ final class Rebuild {
 
     /** @return a view version that has been built before: nothing to wait for */
     static Rebuild built(String applicationId) {
-        return new Rebuild(applicationId, Map.of(), Set.of());
+        return new Rebuild(applicationId, Map.of(), Set.of(), Map.of());
     }
 
     /**
@@ -61,31 +66,55 @@ final class Rebuild {
      * has read before and whose target is gone (it expired with the empty group's offsets, long after the
      * build) is built.
      *
+     * <p>A view whose one store is its topic's table ({@code loadsFromTopics}) is not built record by record:
+     * its group starts at the target, and Kafka Streams loads everything below it as a restore of the table
+     * from its topic, in bulk, each record checked on the way in. No source reads those records, so the
+     * restore writes the dead letters of the bad ones ({@link UnreadLetters}); the target's partitions say
+     * which still owe them ({@link #unread()}).
+     *
      * @param admin the runtime's admin client
      * @param applicationId the view's Kafka Streams application id, which is its group's id
      * @param view the view's name, for messages
      * @param inputTopics the view's input topics, not the global ones
      * @param internalTopics the topics the view's records cross, with the application id prefix
+     * @param loadsFromTopics whether the view's one store is its input topic's table, loaded as a restore
      * @return the version's rebuild
      * @throws ViewException if Kafka does not answer in time
      */
     static Rebuild prepare(Admin admin, String applicationId, String view, Set<String> inputTopics,
-                           Set<String> internalTopics) {
+                           Set<String> internalTopics, boolean loadsFromTopics) {
+        String targetGroup = applicationId + TARGET_GROUP_SUFFIX;
         try {
-            Map<TopicPartition, Long> target = committed(admin, applicationId + TARGET_GROUP_SUFFIX);
-            if (target.isEmpty()) {
-                if (!committed(admin, applicationId).isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> targetOffsets = offsets(admin, targetGroup);
+            if (targetOffsets.isEmpty()) {
+                if (!offsets(admin, applicationId).isEmpty()) {
                     return built(applicationId);
                 }
-                target = endOffsets(admin, inputTopics);
-                Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-                target.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
-                admin.alterConsumerGroupOffsets(applicationId + TARGET_GROUP_SUFFIX, offsets).all()
+                Map<TopicPartition, Long> ends = endOffsets(admin, inputTopics);
+                targetOffsets = new HashMap<>();
+                for (Map.Entry<TopicPartition, Long> end : ends.entrySet()) {
+                    targetOffsets.put(end.getKey(), new OffsetAndMetadata(end.getValue(),
+                            loadsFromTopics && end.getValue() > 0 ? UnreadLetters.OWED : ""));
+                }
+                // the letters are owed before the group moves past the records: a crash between writes some twice
+                admin.alterConsumerGroupOffsets(targetGroup, targetOffsets).all()
                         .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+                if (loadsFromTopics) {
+                    startAtTarget(admin, applicationId, ends);
+                }
                 LOG.info("View '{}' is new or changed: building it from its input topics under '{}', up to {}"
-                        + " input records before it answers", view, applicationId, total(target));
+                        + " input records before it answers{}", view, applicationId, total(ends),
+                        loadsFromTopics ? ", loaded as a restore of its table" : "");
             }
-            return new Rebuild(applicationId, target, internalTopics);
+            Map<TopicPartition, Long> target = new HashMap<>();
+            Map<TopicPartition, Long> unread = new HashMap<>();
+            targetOffsets.forEach((partition, offset) -> {
+                target.put(partition, offset.offset());
+                if (UnreadLetters.OWED.equals(offset.metadata())) {
+                    unread.put(partition, offset.offset());
+                }
+            });
+            return new Rebuild(applicationId, target, internalTopics, unread);
         } catch (ExecutionException | TimeoutException e) {
             throw new ViewException(view, "View '" + view + "': cannot tell whether its version '" + applicationId
                     + "' has been built, Kafka did not answer: " + Brokers.describe(e) + "; check the brokers and"
@@ -94,6 +123,33 @@ final class Rebuild {
             Thread.currentThread().interrupt();
             throw new ViewException(view, "Interrupted while starting view '" + view + "'", e);
         }
+    }
+
+    /**
+     * Commits the target as the group's offsets, so that Kafka Streams restores the view's table up to it
+     * from its topic and processes only what comes after. Another instance of the version that started at
+     * the same time may have joined the group first: it set the offsets, and this one leaves them.
+     */
+    private static void startAtTarget(Admin admin, String applicationId, Map<TopicPartition, Long> target)
+            throws InterruptedException, TimeoutException, ExecutionException {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        target.forEach((partition, offset) -> offsets.put(partition, new OffsetAndMetadata(offset)));
+        try {
+            admin.alterConsumerGroupOffsets(applicationId, offsets).all().get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof UnknownMemberIdException || e.getCause() instanceof GroupNotEmptyException)) {
+                throw e;
+            }
+            LOG.debug("'{}' has members already; they set its offsets", applicationId, e);
+        }
+    }
+
+    /**
+     * @return the partitions whose records below the target no source read and whose bad records' dead
+     *     letters may not all be written yet, with the target offset of each
+     */
+    Map<TopicPartition, Long> unread() {
+        return unread;
     }
 
     /** @return whether the version has been built: once true, it stays true */
@@ -182,13 +238,20 @@ final class Rebuild {
     private static Map<TopicPartition, Long> committed(Admin admin, String group)
             throws ExecutionException, TimeoutException, InterruptedException {
         Map<TopicPartition, Long> committed = new HashMap<>();
+        offsets(admin, group).forEach((partition, offset) -> committed.put(partition, offset.offset()));
+        return committed;
+    }
+
+    private static Map<TopicPartition, OffsetAndMetadata> offsets(Admin admin, String group)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
                 .get(ASK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).forEach((partition, offset) -> {
                     if (offset != null) {
-                        committed.put(partition, offset.offset());
+                        offsets.put(partition, offset);
                     }
                 });
-        return committed;
+        return offsets;
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, Set<String> topics)

@@ -3,6 +3,7 @@ package dev.unbundled.internal.run;
 import dev.unbundled.ViewStatus;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Predicate;
@@ -18,6 +19,13 @@ final class RestoreProgress implements StateRestoreListener {
     /** What each store partition being restored has loaded and has to load, by store name and partition. */
     private final Map<String, Map<TopicPartition, Restore>> restoring = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> restored = new ConcurrentHashMap<>();
+    /** Hears of each changelog partition whose restore has loaded everything up to where its task resumes. */
+    private final Consumer<TopicPartition> ended;
+
+    /** @param ended hears of each changelog partition whose restore has loaded everything */
+    RestoreProgress(Consumer<TopicPartition> ended) {
+        this.ended = ended;
+    }
 
     /** One store partition's restore: how many records it has to load, and has loaded. */
     private static final class Restore {
@@ -81,6 +89,7 @@ final class RestoreProgress implements StateRestoreListener {
     @Override
     public void onRestoreEnd(TopicPartition partition, String store, long totalRestored) {
         done(store, partition);
+        ended.accept(partition);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.unbundled.internal.run;
 
-import dev.unbundled.DeadLetter;
 import dev.unbundled.OldVersion;
 import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewException;
@@ -30,12 +29,8 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
@@ -57,8 +52,8 @@ public final class StreamsRuntime implements AutoCloseable {
     private final String applicationId;
     private final List<Engine> engines;
     private final List<DeadLetterRouter> deadLetters;
-    /** Kafka Streams cannot send dead letters from its global thread; this producer does. Null without global views. */
-    private final KafkaProducer<byte[], byte[]> globalDeadLetters;
+    /** Writes the dead letters Kafka Streams cannot: those of global views and of records no source read. */
+    private final DirectLetters directLetters;
     private final Admin admin;
     private final Map<String, RunningView<?, ?>> running = new LinkedHashMap<>();
     /** Moves the builds of new or changed views on; null if there are none. */
@@ -68,28 +63,34 @@ public final class StreamsRuntime implements AutoCloseable {
 
     private StreamsRuntime(String applicationId, Path stateDir, List<Engine> engines,
                            Map<String, Engine> owners, List<DeadLetterRouter> deadLetters,
-                           KafkaProducer<byte[], byte[]> globalDeadLetters, Admin admin) {
+                           DirectLetters directLetters, Admin admin) {
         this.applicationId = applicationId;
         this.engines = List.copyOf(engines);
         this.deadLetters = List.copyOf(deadLetters);
-        this.globalDeadLetters = globalDeadLetters;
+        this.directLetters = directLetters;
         this.admin = admin;
         owners.forEach((view, engine) -> running.put(view, new RunningView<>(engine,
-                engine.views.definition(view, "runtime"), rebuildOf(engine, view, admin))));
+                engine.views.definition(view, "runtime"), rebuildOf(engine, view, admin, directLetters))));
         this.builds = watchBuilds();
         this.oldVersions = new OldVersions(admin, applicationId, engines.stream().map(engine -> engine.applicationId)
                 .collect(Collectors.toSet()), stateDir);
     }
 
     /** @return whether the view's version must be built from its inputs before it answers */
-    private static Rebuild rebuildOf(Engine engine, String view, Admin admin) {
+    private static Rebuild rebuildOf(Engine engine, String view, Admin admin, DirectLetters directLetters) {
         if (engine.views.definition(view, "runtime").isGlobal()) {
             // Kafka Streams loads a global view's whole topic before it runs anything
             return Rebuild.built(engine.applicationId);
         }
         Set<String> inputs = new TreeSet<>(engine.views.inputTopics(view));
         inputs.removeAll(engine.views.globalTopics());
-        return Rebuild.prepare(admin, engine.applicationId, view, inputs, engine.internalTopics(view));
+        Rebuild rebuild = Rebuild.prepare(admin, engine.applicationId, view, inputs, engine.internalTopics(view),
+                engine.views.loadsFromTopics(view));
+        if (!rebuild.unread().isEmpty()) {
+            engine.views.restores().deadLetterUnread(new UnreadLetters(admin, engine.applicationId
+                    + Rebuild.TARGET_GROUP_SUFFIX, rebuild.unread(), engine.deadLetters, directLetters));
+        }
+        return rebuild;
     }
 
     /** @return the thread that moves every view's build on, or null if every view has been built */
@@ -137,11 +138,12 @@ public final class StreamsRuntime implements AutoCloseable {
         // everything opened here is closed again if a later step fails, so a failed start leaks no port or thread
         List<AutoCloseable> opened = new ArrayList<>();
         try {
-            KafkaProducer<byte[], byte[]> globalDeadLetters = globalDeadLetterProducer(settings, applications, opened);
+            DirectLetters directLetters = new DirectLetters(settings.bootstrapServers(),
+                    applicationId + "-unbundled-dead-letters");
+            opened.add(directLetters);
             List<DeadLetterRouter> routers = new ArrayList<>();
             for (Application application : applications) {
-                routers.add(application.route(globalDeadLetters == null ? letter -> { }
-                        : letter -> sendGlobalDeadLetter(globalDeadLetters, letter), owners));
+                routers.add(application.route(directLetters::send, owners));
             }
             Topics.prepare(settings.bootstrapServers(), applications.stream().map(Application::views).toList(),
                     routers.stream().flatMap(router -> router.topics().stream()).distinct().toList(),
@@ -166,7 +168,7 @@ public final class StreamsRuntime implements AutoCloseable {
                     }
                 });
             }
-            StreamsRuntime runtime = new StreamsRuntime(applicationId, settings.stateDir(), engines, engineOf, routers, globalDeadLetters,
+            StreamsRuntime runtime = new StreamsRuntime(applicationId, settings.stateDir(), engines, engineOf, routers, directLetters,
                     admin);
             queries.attach(runtime);
             engines.forEach(runtime::run);
@@ -185,21 +187,6 @@ public final class StreamsRuntime implements AutoCloseable {
                     + " a stale row until its key changes again. Remove the property to run exactly_once_v2",
                     applicationId, guarantee);
         }
-    }
-
-    /** @return the producer of global views' dead letters, or null if no view is global */
-    private static KafkaProducer<byte[], byte[]> globalDeadLetterProducer(RuntimeSettings settings,
-                                                                         List<Application> applications,
-                                                                         List<AutoCloseable> opened) {
-        if (applications.stream().allMatch(application -> application.views().globalTopics().isEmpty())) {
-            return null;
-        }
-        KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, settings.bootstrapServers(),
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-        opened.add(producer);
-        return producer;
     }
 
     private void run(Engine engine) {
@@ -239,22 +226,6 @@ public final class StreamsRuntime implements AutoCloseable {
                 failure.addSuppressed(closing);
             }
         }
-    }
-
-    /**
-     * Sends a global view's dead letter: Kafka Streams' global thread cannot. A send that fails is logged,
-     * so that a dead letter is never lost without a trace.
-     */
-    private static void sendGlobalDeadLetter(KafkaProducer<byte[], byte[]> producer,
-                                             ProducerRecord<byte[], byte[]> letter) {
-        producer.send(letter, (metadata, failure) -> {
-            if (failure != null) {
-                DeadLetter lost = DeadLetter.of(letter.headers(), letter.key(), letter.value());
-                LOG.error("View '{}': could not write a dead letter to {}; the record is still at {}-{} offset {}: {}",
-                        lost.view(), letter.topic(), lost.sourceTopic(), lost.sourcePartition(), lost.sourceOffset(),
-                        failure.toString());
-            }
-        });
     }
 
     /**
@@ -402,9 +373,7 @@ public final class StreamsRuntime implements AutoCloseable {
             }
         }
         admin.close(Duration.ZERO);
-        if (globalDeadLetters != null) {
-            globalDeadLetters.close(Duration.ofSeconds(10));
-        }
+        directLetters.close();
     }
 
     @Override
