@@ -37,7 +37,8 @@ class RocksDbRestartTest {
     void restart_durableView_resumesWithoutRereadingItsInput() {
         Restarted restarted = startFillRestart(RocksDb.store());
 
-        assertThat(restarted.firstRestored).as("records restored by the first start").isZero();
+        // a new view that is its topic's table loads the topic as a restore of the table; a restart then finds it
+        assertThat(restarted.firstRestored).as("records loaded by the first start").isEqualTo(ITEMS);
         assertThat(restarted.secondRestored).as("records restored after a clean restart").isZero();
         assertThat(restarted.after).as("content after the restart").isEqualTo(restarted.expectedAfter());
     }

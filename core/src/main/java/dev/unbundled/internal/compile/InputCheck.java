@@ -23,9 +23,9 @@ import org.apache.kafka.common.serialization.Serdes;
  * </ul>
  *
  * <p>The checks wrap the topic's deserializers, where the bytes and their sizes are known; they cost a null
- * test and a length comparison a record. Kafka Streams makes a source's serdes the serdes of its table, so
- * the same deserializers also read the table's store and, on a foreign-key join, its foreign keys: they check
- * only what is read from the topic itself.
+ * test and a length comparison a record. They check only what is read under the topic's name: a source table
+ * keeps the topic's own serdes for its store ({@code Sources}), and restores of the table run the same checks
+ * on each restored record ({@link TopicRestores}).
  */
 final class InputCheck {
     private final String topic;
