@@ -157,8 +157,9 @@ public final class Contenders {
 
         @Override
         public void awaitReady(Duration timeout) {
-            // not ReadOnlyView.awaitReady, which also waits until the view has caught up with its topics:
-            // the windows measured open when the application can answer, as Kafka Streams' RUNNING does
+            // not ReadOnlyView.awaitReady, which also waits until the view has caught up with its topics: this
+            // returns when the application can answer, as Kafka Streams' RUNNING does (for a new view, that is
+            // once it is built; the measured windows open before start() on both sides, so that does not matter)
             long deadline = System.nanoTime() + timeout.toNanos();
             for (ViewDefinition<?, ?> definition : views.values()) {
                 ReadOnlyView<?, ?> view = runtime.view(definition);

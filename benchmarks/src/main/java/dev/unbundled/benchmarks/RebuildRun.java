@@ -27,10 +27,14 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  * least do). Two kinds of rebuild, in memory and on RocksDB: a fresh application id (the topic is processed
  * record by record; what a changed definition does), and the same application id with its local state lost
  * (Kafka Streams restores the store from its changelog in bulk), which is what restarting a service whose
- * views live in memory does. Hand-written Kafka Streams does both in memory too, for context.
+ * views live in memory does. Hand-written Kafka Streams does both in memory too, for context. Beside them, a
+ * foreign-key-join view (order notes, {@link NotesRebuild}) is rebuilt under a new application id by Unbundled and
+ * by hand-written Kafka Streams, in memory, over topics of its own, and the two are compared.
  *
  * <p>Every kind runs once unmeasured first (JIT warm-up); then each round reads the topic with the floors and
- * every contender, in an order that alternates from round to round.
+ * every contender, then rebuilds the order notes with both sides, in an order that alternates from round to round.
+ * Every round gets application ids never used before ({@link Lab#name}), so a fresh rebuild finds nothing of an
+ * earlier round's.
  */
 public final class RebuildRun implements Scenario {
     private static final String BYTES = "KafkaConsumer, bytes only";
@@ -82,15 +86,20 @@ public final class RebuildRun implements Scenario {
             }
         }
         contestants.add(new Contestant(Contenders.HAND_WRITTEN, Storage.MEMORY, Map.of()));
+        NotesRebuild notes = NotesRebuild.fill(lab);
         List<Map<String, Window>> rounds = new ArrayList<>();
         for (int round = 0; round <= lab.settings().rounds(); round++) {
             Map<String, Window> result = round(lab, filled, contestants, round);
+            // the same order as the contestants above: Unbundled first in odd rounds, hand-written in even ones
+            notes.round(lab, round % 2 == 1, result);
             lab.log("rebuild, %s: %s", round == 0 ? "warm-up" : "round " + round, seconds(result));
             if (round > 0) {
                 rounds.add(result);
             }
         }
-        return figures(contestants, rounds);
+        List<Figure> figures = figures(contestants, rounds);
+        figures.addAll(notes.figures(name(), rounds));
+        return figures;
     }
 
     private Map<String, Window> round(Lab lab, Filled filled, List<Contestant> contestants, int round) {
@@ -102,6 +111,8 @@ public final class RebuildRun implements Scenario {
             Collections.reverse(order);
         }
         for (Contestant contestant : order) {
+            // a name the lab never handed out before, so the fresh rebuild finds no committed offsets and (with a
+            // new state directory) no state; the restore then reuses it with another new, empty state directory
             String applicationId = lab.name("rebuild-" + (contestant.unbundled() ? "unbundled-" : "streams-")
                     + contestant.storage().id());
             result.put(contestant.key(true), rebuild(lab, filled, contestant, applicationId));
@@ -209,11 +220,23 @@ public final class RebuildRun implements Scenario {
         return seconds;
     }
 
-    private static List<Double> values(List<Map<String, Window>> rounds, String key, Function<Window, Double> of) {
+    /**
+     * @param rounds the measured rounds
+     * @param key whose windows
+     * @param of the figure to take from each window
+     * @return that figure of every round, for the JSON
+     */
+    static List<Double> values(List<Map<String, Window>> rounds, String key, Function<Window, Double> of) {
         return rounds.stream().map(r -> of.apply(r.get(key))).toList();
     }
 
-    private static double median(List<Map<String, Window>> rounds, String key, Function<Window, Double> of) {
+    /**
+     * @param rounds the measured rounds
+     * @param key whose windows
+     * @param of the figure to take from each window
+     * @return the median of that figure over the rounds
+     */
+    static double median(List<Map<String, Window>> rounds, String key, Function<Window, Double> of) {
         double[] sorted = values(rounds, key, of).stream().mapToDouble(Double::doubleValue).sorted().toArray();
         int middle = sorted.length / 2;
         return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;

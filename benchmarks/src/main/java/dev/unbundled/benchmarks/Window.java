@@ -21,21 +21,6 @@ public record Window(long records, double seconds, double processCpuSeconds, dou
                 (end.processNanos() - start.processNanos()) / 1e9, (end.threadNanos() - start.threadNanos()) / 1e9);
     }
 
-    /**
-     * Where a maintenance window opens: when the application is ready, unless it had already done a tenth of
-     * the work by the time readiness was seen (small runs), in which case at {@code start()}, start-up included.
-     *
-     * @param beforeStart the reading just before the application was started
-     * @param ready the reading when it was seen ready
-     * @param doneAtReady how much of the work was visible at {@code ready}
-     * @param work how much work there is
-     * @return the reading to open the window with
-     */
-    public static CpuClock.Reading opening(CpuClock.Reading beforeStart, CpuClock.Reading ready, long doneAtReady,
-                                           long work) {
-        return doneAtReady * 10 >= work ? beforeStart : ready;
-    }
-
     /** @return records per second */
     public double recordsPerSecond() {
         return records / seconds;

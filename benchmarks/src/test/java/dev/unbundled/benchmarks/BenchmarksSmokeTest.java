@@ -66,9 +66,11 @@ class BenchmarksSmokeTest {
                 "range of 100 entries on RocksDB: ReadOnlyView.range / raw store range",
                 "range of 1000 entries on RocksDB: ReadOnlyView.range / raw store range");
         assertThat(comparisons("materialise")).contains(
-                "products materialised, throughput: Unbundled / hand-written Kafka Streams",
-                "products materialised on RocksDB, throughput: Unbundled / hand-written Kafka Streams",
-                "products materialised on RocksDB, CPU (Streams threads only): Unbundled / hand-written Kafka Streams");
+                "products materialised, start to complete, throughput: Unbundled / hand-written Kafka Streams",
+                "products materialised on RocksDB, start to complete, throughput: "
+                        + "Unbundled / hand-written Kafka Streams",
+                "products materialised on RocksDB, start to complete, CPU (Streams threads only): "
+                        + "Unbundled / hand-written Kafka Streams");
     }
 
     @Test
@@ -82,6 +84,39 @@ class BenchmarksSmokeTest {
                 "rebuild on RocksDB, new application id, start to complete, vs a HashMap fill: Unbundled / " + fill,
                 "rebuild on RocksDB, local state lost, restored, start to complete: Unbundled / " + bytes,
                 "rebuild on RocksDB, local state lost, restored, CPU (process, broker included): Unbundled / " + fill);
+    }
+
+    @Test
+    void run_tinySizes_maintenanceRunsSayTheyMeasureFromStartToComplete() {
+        String sides = ": Unbundled / hand-written Kafka Streams";
+        assertThat(comparisons("join")).contains(
+                "orders joined, start to complete, throughput" + sides,
+                "orders joined, start to complete, CPU (process, broker included)" + sides);
+        assertThat(comparisons("aggregate")).contains(
+                "plays counted per song and ranked per genre, start to complete, throughput" + sides);
+    }
+
+    @Test
+    void run_tinySizes_rebuildComparesAForeignKeyJoinViewWithHandWrittenOnTimeAndCpu() {
+        String what = "rebuild of a foreign-key-join view (order notes), new application id";
+        String sides = ": Unbundled / hand-written Kafka Streams";
+        assertThat(comparisons("rebuild")).contains(
+                what + ", start to complete" + sides,
+                what + ", CPU (process, broker included)" + sides,
+                what + ", CPU (Streams threads only)" + sides);
+        Figure rate = results.figures().stream()
+                .filter(f -> f.metric().equals(what + ", start to complete")).findFirst().orElseThrow();
+        assertThat(rate.unit()).isEqualTo("records/s");
+        assertThat(rate.target()).isEqualTo(Target.ratioAtLeast(1.0));
+        assertThat(rate.details()).containsEntry("records", Settings.smoke().orders());
+    }
+
+    @Test
+    void run_tinySizes_rebuildRunsEveryRebuildUnderAnApplicationIdNeverUsedBefore() {
+        List<String> fresh = log.lines().filter(line -> line.startsWith("[bench] rebuild, rebuild-notes-"))
+                .map(line -> line.substring("[bench] rebuild, ".length(), line.indexOf(':'))).toList();
+        // a warm-up round and the measured ones, each with both sides
+        assertThat(fresh).as(log).hasSize(2 * (Settings.smoke().rounds() + 1)).doesNotHaveDuplicates();
     }
 
     @Test
@@ -120,7 +155,10 @@ class BenchmarksSmokeTest {
 
         assertThat(Files.readString(json)).contains("\"figures\"", "\"ratio\"", "\"machine\"", "statestore.cache.max.bytes");
         assertThat(Files.readString(markdown)).contains("| reads | get, mean |", "| freshness |", "Kafka",
-                        "| reads | get on RocksDB, mean |", "| materialise | products materialised on RocksDB, throughput |",
+                        "| reads | get on RocksDB, mean |",
+                        "| materialise | products materialised on RocksDB, start to complete, throughput |",
+                        "| rebuild | rebuild of a foreign-key-join view (order notes), new application id, "
+                                + "start to complete |",
                         "| exactly-once | products materialised, throughput |",
                         "| routed | get of a key held here, routed view vs local(), p99 |",
                         "| routed | get of a key held by the other instance (one HTTP hop) vs local(), throughput")
