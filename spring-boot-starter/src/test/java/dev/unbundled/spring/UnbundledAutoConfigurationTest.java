@@ -196,6 +196,8 @@ class UnbundledAutoConfigurationTest {
             // three bytes are no Integer: the record goes to the dead-letter topic
             producer.send(new ProducerRecord<>(AGES.name(), "bob".getBytes(StandardCharsets.UTF_8),
                     new byte[] {1, 2, 3})).get();
+            producer.send(new ProducerRecord<>(AGES.name(), "cyd".getBytes(StandardCharsets.UTF_8),
+                    new byte[] {0, 0, 0, 40})).get();
         }
 
         await().atMost(PATIENCE).untilAsserted(() -> {
@@ -208,9 +210,12 @@ class UnbundledAutoConfigurationTest {
             assertThat(registry.get("unbundled.view.ready").tag("view", "names").gauge().value()).isEqualTo(1.0);
         });
         assertThat(registry.get("unbundled.view.restore.remaining").tag("view", "names").gauge().value()).isZero();
-        // one update applied to ages ("ada"); the poison record is no update
-        assertThat(registry.get("unbundled.view.updates.applied").tag("view", "ages").functionCounter().count())
+        // "ada" was in the topic when the view was new: loaded as a restore of its table, not applied as an update.
+        // One update applied after ("cyd"); the poison record is no update
+        assertThat(registry.get("unbundled.view.restored").tag("view", "ages").functionCounter().count())
                 .isEqualTo(1.0);
+        await().atMost(PATIENCE).untilAsserted(() -> assertThat(registry.get("unbundled.view.updates.applied")
+                .tag("view", "ages").functionCounter().count()).isEqualTo(1.0));
         assertThat(registry.get("unbundled.view.subscriptions.dropped").tag("view", "ages").functionCounter().count())
                 .isZero();
         // every read is timed by kind and counted by where it was answered
