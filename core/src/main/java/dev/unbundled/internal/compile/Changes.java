@@ -53,6 +53,14 @@ public final class Changes {
         return stores.computeIfAbsent(view, v -> new LiveStores());
     }
     /** @return the views' own stores and what their writes replaced */
+    /**
+     * @return a number that changes whenever one of the views' stores is opened or closed here: a standby's
+     *     lag learned under one number describes the store read under the same number only
+     */
+    public long storeGeneration() {
+        return oldValues.storeGeneration();
+    }
+
     OldValues oldValues() {
         return oldValues;
     }

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
@@ -51,6 +52,8 @@ final class OldValues {
     private final Map<String, Wanted> wanted = new ConcurrentHashMap<>();
     /** The wrapped stores of the tasks open here, by store name and task. */
     private final Map<String, Map<TaskId, OldValueStore>> open = new ConcurrentHashMap<>();
+    /** How many times a view's store was opened or closed here: see {@link #storeGeneration()}. */
+    private final AtomicLong generation = new AtomicLong();
 
     /** @param store a store that is a view's own store, whose changes the view's tap delivers */
     void viewStore(String store) {
@@ -73,13 +76,24 @@ final class OldValues {
 
     void register(String store, TaskId task, OldValueStore wrapper) {
         open.computeIfAbsent(store, s -> new ConcurrentHashMap<>()).put(task, wrapper);
+        generation.incrementAndGet();
     }
 
     void unregister(String store, TaskId task, OldValueStore wrapper) {
+        generation.incrementAndGet();
         Map<TaskId, OldValueStore> byTask = open.get(store);
         if (byTask != null) {
             byTask.remove(task, wrapper);
         }
+    }
+
+    /**
+     * @return a number that changes whenever a view's store is opened or closed here (a task, active or
+     *     standby, came or went): what was learned about the local copies under one number, such as how far
+     *     behind a standby is, holds only while the number stays the same
+     */
+    long storeGeneration() {
+        return generation.get();
     }
 
     /** @return the task's wrapped store of that name, or null if it has none (the store is not a view's, or closed) */

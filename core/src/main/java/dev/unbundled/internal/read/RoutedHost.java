@@ -40,6 +40,12 @@ public interface RoutedHost<K, V> extends ViewHost<K, V> {
     long storeLag(int partition);
 
     /**
+     * @return a number that changes whenever one of the view's local stores opens or closes (a task came or
+     *     went): a lag, and a read, under one number are of the same store
+     */
+    long storeGeneration();
+
+    /**
      * Refuses a freshness token that names partitions other instances process.
      *
      * @param freshness the token

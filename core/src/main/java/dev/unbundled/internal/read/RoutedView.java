@@ -172,8 +172,16 @@ public final class RoutedView<K, V> implements ReadOnlyView<K, V> {
                 }
             }
             ReadOnlyKeyValueStore<K, V> store = local.guarded(() -> local.partitionStore(partition, standby));
-            V value = local.guarded(() -> store.get(key));
+            // the lag first, then the read, of the same store: a standby only comes closer, and a store that opened
+            // or closed in between (a task came or went) may be another, empty one
+            long generation = host.storeGeneration();
             long lag = standby ? requireCloseEnough(partition) : 0;
+            V value = local.guarded(() -> store.get(key));
+            if (host.storeGeneration() != generation) {
+                throw new ViewNotReadyException(name(), ViewStatus.State.REBALANCING, "View '" + name() + "': the copy"
+                        + " of partition " + partition + " here changed while it was read (a task came or went); retry"
+                        + " shortly", null);
+            }
             return new Read<>(Optional.ofNullable(value), instance, standby, lag);
         }
         KeyAnswer answer = host.transport().get(instance,

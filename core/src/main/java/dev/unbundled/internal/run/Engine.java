@@ -119,13 +119,21 @@ final class Engine {
      */
     Map<String, Map<Integer, LagInfo>> storeLags() {
         Cached<Map<String, Map<Integer, LagInfo>>> cached = lags;
-        if (cached == null || System.nanoTime() - cached.atNanos() > LAG_REFRESH_NANOS) {
-            cached = new Cached<>(streams.allLocalStorePartitionLags(), System.nanoTime());
+        long generation = storeGeneration();
+        // a lag describes the store instances it was asked about: once a store opens or closes, ask again
+        if (cached == null || cached.generation() != generation
+                || System.nanoTime() - cached.atNanos() > LAG_REFRESH_NANOS) {
+            cached = new Cached<>(streams.allLocalStorePartitionLags(), System.nanoTime(), generation);
             lags = cached;
         }
         return cached.value();
     }
 
-    private record Cached<T>(T value, long atNanos) {
+    /** @return a number that changes whenever a view's store opens or closes here ({@code Changes#storeGeneration}) */
+    long storeGeneration() {
+        return views.changes().storeGeneration();
+    }
+
+    private record Cached<T>(T value, long atNanos, long generation) {
     }
 }

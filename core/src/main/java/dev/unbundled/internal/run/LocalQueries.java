@@ -48,6 +48,7 @@ final class LocalQueries implements QueryHandler {
         RunningView<Object, Object> view = ready(request.view());
         DefinitionImpl<Object, Object> definition = view.definition();
         Object key = decode(request.view(), definition.keySerde(), request.key());
+        long generation = view.storeGeneration();
         Copy copy = copy(view, request.partition(), request.maxLag());
         Object value;
         try {
@@ -55,6 +56,7 @@ final class LocalQueries implements QueryHandler {
         } catch (InvalidStateStoreException e) {
             throw refused(request.view(), request.partition(), e);
         }
+        requireSameStores(view, generation, request.partition());
         return new KeyAnswer(value == null ? null : definition.valueSerde().serializer().serialize(null, value),
                 copy.standby(), copy.lag());
     }
@@ -67,6 +69,7 @@ final class LocalQueries implements QueryHandler {
         requireKeys(request.view(), definition.keySerde(), request.from(), request.to(), request.after());
         Serializer<Object> keys = definition.keySerde().serializer();
         List<KeyValueIterator<Object, Object>> parts = new ArrayList<>();
+        long generation = view.storeGeneration();
         try {
             for (int partition : new TreeSet<>(request.partitions())) {
                 parts.add(spec.open(copy(view, partition, request.maxLag()).store(), keys,
@@ -86,6 +89,7 @@ final class LocalQueries implements QueryHandler {
                     }
                     page.add(serialized);
                 }
+                requireSameStores(view, generation, -1);
                 return new ScanAnswer(page, rows.hasNext());
             }
         } catch (InvalidStateStoreException e) {
@@ -94,6 +98,18 @@ final class LocalQueries implements QueryHandler {
         } catch (RuntimeException e) {
             parts.forEach(KeyValueIterator::close);
             throw e;
+        }
+    }
+
+    /**
+     * Refuses an answer read while one of the view's local stores opened or closed: the copy read may not be the
+     * one whose lag was checked, or may have been emptied as it closed.
+     */
+    private static void requireSameStores(RunningView<Object, Object> view, long generation, int partition) {
+        if (view.storeGeneration() != generation) {
+            throw new RemoteQueryException(view.name(), RemoteQueryException.Reason.NOT_READY, "a copy of "
+                    + (partition < 0 ? "a partition" : "partition " + partition) + " here changed while it was read"
+                    + " (a task came or went); retry");
         }
     }
 

@@ -330,6 +330,11 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
         }
     }
 
+    @Override
+    public long storeGeneration() {
+        return engine.storeGeneration();
+    }
+
     /** @return how many records the local copy of a view's partition is behind its changelog, read at most every 250 ms */
     @Override
     public long storeLag(int partition) {
