@@ -83,7 +83,9 @@ class BenchmarksSmokeTest {
                 "rebuild, local state lost, restored, start to complete: Unbundled / " + bytes,
                 "rebuild on RocksDB, new application id, start to complete, vs a HashMap fill: Unbundled / " + fill,
                 "rebuild on RocksDB, local state lost, restored, start to complete: Unbundled / " + bytes,
-                "rebuild on RocksDB, local state lost, restored, CPU (process, broker included): Unbundled / " + fill);
+                "rebuild on RocksDB, local state lost, restored, CPU (process, broker included): Unbundled / " + fill,
+                "rebuild on RocksDB, local state lost, restored, start to complete, vs a HashMap of the bytes: Unbundled / "
+                        + "KafkaConsumer into a HashMap, bytes");
     }
 
     @Test

@@ -147,13 +147,22 @@ public final class TopicRestores {
         List<ConsumerRecord<byte[], byte[]>> filter(Collection<ConsumerRecord<byte[], byte[]>> records,
                                                     boolean timestamped) {
             List<ConsumerRecord<byte[], byte[]>> kept = new ArrayList<>(records.size());
+            // a restore batch comes from one changelog partition: note where each partition's records end
             Map<TopicPartition, Long> last = new HashMap<>();
+            ConsumerRecord<byte[], byte[]> previous = null;
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 ConsumerRecord<byte[], byte[]> checked = check(record, timestamped);
                 if (checked != null) {
                     kept.add(checked);
                 }
-                last.put(new TopicPartition(record.topic(), record.partition()), record.offset());
+                if (previous != null && (previous.partition() != record.partition()
+                        || !previous.topic().equals(record.topic()))) {
+                    last.put(new TopicPartition(previous.topic(), previous.partition()), previous.offset());
+                }
+                previous = record;
+            }
+            if (previous != null) {
+                last.put(new TopicPartition(previous.topic(), previous.partition()), previous.offset());
             }
             Unread unread = restores.unread;
             last.forEach(unread::restored);

@@ -128,7 +128,8 @@ final class ViewState {
         State state = now == State.READY ? State.RESTORING : now;
         String unit = state == State.REBUILDING ? " of its input" : "";
         String progress = progress(state).map(r -> " (" + r + unit + ")").orElse("");
-        String version = state == State.REBUILDING ? " version " + engine.version() : "";
+        // a new version of a table view loads its table as a restore: the version says which one is loading
+        String version = state == State.REBUILDING || state == State.RESTORING ? " version " + engine.version() : "";
         return new ViewNotReadyException(view, state, "View '" + view + "' is " + state + version + progress
                 + " and cannot answer yet; " + waitingFor(state), cause != null ? cause : engine.failure());
     }

@@ -235,7 +235,7 @@ class ViewRuntimeIntegrationTest {
                 .isLessThan(records));
         // the total is the changelog's offsets: 2,000 records, plus a transaction marker per commit under exactly-once
         assertThat(refused).isNotEmpty().allSatisfy(e -> assertThat(e.getMessage())
-                .contains("'catalogue' is RESTORING (").containsPattern(" of 2,0\\d\\d records\\)"));
+                .contains("'catalogue' is RESTORING version " + catalogue.fingerprint() + " (").containsPattern(" of 2,0\\d\\d records\\)"));
         assertThat(restoring).allSatisfy(status -> assertThat(status.restoring().orElseThrow().total())
                 .isBetween((long) records, records + 100L));
         assertThat(view.get("p-1")).contains(new Product("n-1"));
