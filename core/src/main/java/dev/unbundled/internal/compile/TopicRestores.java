@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -135,6 +136,9 @@ public final class TopicRestores {
         return new Checked(suppliers, checks);
     }
 
+    /** The fewest records of a restore batch worth checking on more than one thread. */
+    static final int PARALLEL_BATCH = 2_000;
+
     /** The deserializers a source reads its records with, and the key serializer its store writes with. */
     record Checks(Deserializer<Object> keys, Deserializer<Object> values, Serializer<Object> keyWriter,
                   TopicRestores restores) {
@@ -147,13 +151,15 @@ public final class TopicRestores {
         List<ConsumerRecord<byte[], byte[]>> filter(Collection<ConsumerRecord<byte[], byte[]>> records,
                                                     boolean timestamped) {
             List<ConsumerRecord<byte[], byte[]>> kept = new ArrayList<>(records.size());
+            List<ConsumerRecord<byte[], byte[]>> checked = checkAll(records, timestamped);
             // a restore batch comes from one changelog partition: note where each partition's records end
             Map<TopicPartition, Long> last = new HashMap<>();
             ConsumerRecord<byte[], byte[]> previous = null;
+            int i = 0;
             for (ConsumerRecord<byte[], byte[]> record : records) {
-                ConsumerRecord<byte[], byte[]> checked = check(record, timestamped);
-                if (checked != null) {
-                    kept.add(checked);
+                ConsumerRecord<byte[], byte[]> taken = checked.get(i++);
+                if (taken != null) {
+                    kept.add(taken);
                 }
                 if (previous != null && (previous.partition() != record.partition()
                         || !previous.topic().equals(record.topic()))) {
@@ -167,6 +173,27 @@ public final class TopicRestores {
             Unread unread = restores.unread;
             last.forEach(unread::restored);
             return kept;
+        }
+
+        /**
+         * Checks a batch's records in order; a large batch on the common fork-join pool as well as this thread,
+         * as deserialising every record is most of a restore's work. A record's key and value are read on one
+         * thread, as the checks need ({@link InputCheck}).
+         *
+         * @return each record as the store takes it, or null where it is left out, in the batch's order
+         */
+        private List<ConsumerRecord<byte[], byte[]>> checkAll(Collection<ConsumerRecord<byte[], byte[]>> records,
+                                                              boolean timestamped) {
+            List<ConsumerRecord<byte[], byte[]>> in = records instanceof List<ConsumerRecord<byte[], byte[]>> list
+                    ? list : new ArrayList<>(records);
+            if (in.size() < PARALLEL_BATCH) {
+                List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(in.size());
+                in.forEach(record -> out.add(check(record, timestamped)));
+                return out;
+            }
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>(java.util.Collections.nCopies(in.size(), null));
+            IntStream.range(0, in.size()).parallel().forEach(index -> out.set(index, check(in.get(index), timestamped)));
+            return out;
         }
 
         private ConsumerRecord<byte[], byte[]> check(ConsumerRecord<byte[], byte[]> record, boolean timestamped) {
