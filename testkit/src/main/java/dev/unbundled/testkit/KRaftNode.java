@@ -234,6 +234,9 @@ final class KRaftNode {
         // The log cleaner allocates this on the heap at start-up; the 128 MiB default is sized for
         // production segments, and two brokers in one test JVM would hold 256 MiB.
         props.put("log.cleaner.dedupe.buffer.size", String.valueOf(16 * 1024 * 1024));
+        // A test or demo broker keeps what it is given: a table's topic is its view's log, and a runtime warns of
+        // table topics whose records retention deletes (the broker's default is seven days)
+        props.put("log.retention.ms", "-1");
         props.putAll(overrides);
         try {
             return new KafkaConfig(props, false);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -93,6 +94,11 @@ public final class TopicRestores {
     private volatile Unread unread = Unread.NONE;
     /** The checks of each source table's topic. */
     private final Map<String, Checks> topics = new ConcurrentHashMap<>();
+
+    /** @return the input topics whose tables use them as their logs, restored from them */
+    public Set<String> loggedTopics() {
+        return Set.copyOf(topics.keySet());
+    }
 
     /** @param unread what to do with the records restores leave out; the runtime sets it before it starts */
     public void deadLetterUnread(Unread unread) {

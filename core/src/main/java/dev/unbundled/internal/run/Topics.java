@@ -11,13 +11,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +89,7 @@ final class Topics {
                 }
             }
             create(admin, missing, deadline);
+            warnIfNotCompacted(admin, engines, views, deadline);
         } catch (ExecutionException | TimeoutException e) {
             throw unreachable(firstView, views, bootstrapServers, timeout, e);
         } catch (InterruptedException e) {
@@ -93,6 +98,40 @@ final class Topics {
         } finally {
             // calls still waiting for a broker that is gone are given up now, not when they time out
             admin.close(Duration.ZERO);
+        }
+    }
+
+    /**
+     * Warns once per start of each table topic that deletes old records rather than compacting them: the topic
+     * is the table's log, so after a restore (every start of a view in memory) the view holds only the keys whose
+     * records the topic still has. A cluster that refuses to describe the topics is not asked again.
+     */
+    private static void warnIfNotCompacted(Admin admin, List<CompiledViews> engines, Inputs views, long deadline)
+            throws InterruptedException {
+        Set<String> logged = new TreeSet<>();
+        engines.forEach(engine -> logged.addAll(engine.restores().loggedTopics()));
+        if (logged.isEmpty()) {
+            return;
+        }
+        List<ConfigResource> topics = logged.stream().map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+        try {
+            admin.describeConfigs(topics).all().get(left(deadline), TimeUnit.NANOSECONDS).forEach((topic, config) -> {
+                ConfigEntry policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG);
+                ConfigEntry retention = config.get(TopicConfig.RETENTION_MS_CONFIG);
+                boolean deletes = policy != null && policy.value() != null
+                        && !policy.value().contains(TopicConfig.CLEANUP_POLICY_COMPACT)
+                        && !(retention != null && "-1".equals(retention.value()));
+                if (deletes) {
+                    LOG.warn("View(s) {} read topic '{}' as a table, and '{}' has cleanup.policy={} with a retention:"
+                            + " a table's topic is its log, so after a restore (every start of a view in memory) a key"
+                            + " whose records retention deleted is not in the view, as it would not be after a rebuild."
+                            + " Set cleanup.policy=compact on '{}' to keep the latest value of every key",
+                            views.viewsByTopic().getOrDefault(topic.name(), List.of()), topic.name(), topic.name(),
+                            policy.value(), topic.name());
+                }
+            });
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.debug("Could not read the cleanup policy of topics {}", logged, e);
         }
     }
 

@@ -16,8 +16,14 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -72,6 +78,34 @@ class QuietLogsTest {
         });
 
         assertThat(log).doesNotContain("OS temp directory").doesNotContain("WARN");
+    }
+
+    @Test
+    void start_tableTopicWhoseRetentionDeletes_warnsOnceNamingTheTopicAndTheFix_aCompactedOneDoesNot() throws Exception {
+        Topic<String, String> deleting = Topic.of("quiet-deleting", Serdes.String(), Serdes.String());
+        Topic<String, String> compacted = Topic.of("quiet-compacted", Serdes.String(), Serdes.String());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KAFKA.kafka().bootstrapServers()))) {
+            admin.createTopics(List.of(
+                    new NewTopic(deleting.name(), 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG,
+                            String.valueOf(Duration.ofDays(7).toMillis()))),
+                    new NewTopic(compacted.name(), 1, (short) 1).configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+                            TopicConfig.CLEANUP_POLICY_COMPACT)))).all().get();
+        }
+        ViewDefinition<String, String> fromDeleting = View.from(deleting).materialize("from-deleting");
+        ViewDefinition<String, String> fromCompacted = View.from(compacted).materialize("from-compacted");
+
+        String log = capturingStandardError(() -> {
+            try (ViewRuntime runtime = ViewRuntime.builder().applicationId("quiet-retention")
+                    .bootstrapServers(KAFKA.kafka().bootstrapServers()).stateDir(stateDir)
+                    .view(fromDeleting).view(fromCompacted).start()) {
+                runtime.awaitReady(PATIENCE);
+            }
+        });
+
+        assertThat(log).containsOnlyOnce("read topic 'quiet-deleting' as a table")
+                .contains("Set cleanup.policy=compact on 'quiet-deleting'")
+                .doesNotContain("read topic 'quiet-compacted'");
     }
 
     private static String capturingStandardError(ThrowingRunnable run) {
