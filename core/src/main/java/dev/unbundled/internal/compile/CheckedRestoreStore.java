@@ -31,20 +31,20 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  */
 class CheckedRestoreStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
         implements KeyValueStore<Bytes, byte[]> {
-    private final TopicRestores.Checks checks;
+    private final RestoreChecks checks;
 
-    CheckedRestoreStore(KeyValueStore<Bytes, byte[]> inner, TopicRestores.Checks checks) {
+    CheckedRestoreStore(KeyValueStore<Bytes, byte[]> inner, RestoreChecks checks) {
         super(inner);
         this.checks = checks;
     }
 
-    static CheckedRestoreStore of(KeyValueStore<Bytes, byte[]> inner, TopicRestores.Checks checks) {
+    static CheckedRestoreStore of(KeyValueStore<Bytes, byte[]> inner, RestoreChecks checks) {
         return inner instanceof TimestampedBytesStore ? new Timestamped(inner, checks) : new CheckedRestoreStore(inner, checks);
     }
 
     /** The wrapper of a timestamped store, a timestamped store itself. */
     static final class Timestamped extends CheckedRestoreStore implements TimestampedBytesStore {
-        Timestamped(KeyValueStore<Bytes, byte[]> inner, TopicRestores.Checks checks) {
+        Timestamped(KeyValueStore<Bytes, byte[]> inner, RestoreChecks checks) {
             super(inner, checks);
         }
     }
@@ -117,7 +117,7 @@ class CheckedRestoreStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
     }
 
     /** The context the wrapped store is initialised with: its restore callback is registered with the checks. */
-    private record Registering(StateStoreContext context, TopicRestores.Checks checks, boolean timestamped)
+    private record Registering(StateStoreContext context, RestoreChecks checks, boolean timestamped)
             implements StateStoreContext {
         @Override
         public void register(StateStore store, StateRestoreCallback callback) {
