@@ -66,13 +66,14 @@ public final class MarkdownReport {
     private static String settings(Results results) {
         Settings s = results.settings();
         StringBuilder text = new StringBuilder();
-        text.append(String.format(Locale.ROOT, "- sizes: %,d products materialised and rebuilt (%,d on RocksDB); "
+        text.append(String.format(Locale.ROOT, "- sizes: %,d products materialised and rebuilt (%,d on RocksDB), "
+                        + "%,d sent to a running view (in memory and on RocksDB); "
                         + "%,d orders joined with %,d products, then %,d products renamed; %,d plays of %,d songs in %d "
                         + "genres; reads over %,d products; freshness %.0f s per rate at %s records/s; exactly-once "
                         + "run over %,d products and %,d plays, %.0f s of freshness per setting; routed reads "
                         + "over %,d products in %d partitions on two instances, %.1f s of each kind%n",
-                s.products(), s.rocksDbProducts(), s.orders(), s.joinProducts(), s.renames(), s.plays(), s.songs(),
-                s.genres(), s.readRecords(), s.freshnessSeconds(), s.freshnessRates(), s.eosRecords(), s.eosRecords(),
+                s.products(), s.rocksDbProducts(), s.liveProducts(), s.orders(), s.joinProducts(), s.renames(),
+                s.plays(), s.songs(), s.genres(), s.readRecords(), s.freshnessSeconds(), s.freshnessRates(), s.eosRecords(), s.eosRecords(),
                 s.eosSeconds(), s.routedProducts(), s.routedPartitions(), s.routedSeconds()));
         text.append("- stores of the read and materialise runs: ").append(s.stores().stream().map(Storage::id)
                 .collect(Collectors.joining(", "))).append('\n');

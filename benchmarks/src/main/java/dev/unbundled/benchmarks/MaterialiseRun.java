@@ -22,6 +22,11 @@ import org.apache.kafka.common.utils.Utils;
  * anything; a window opened at "ready" would leave out start-up for one side only.
  * A partition's records are applied in order, so the view holds every product once it holds the last
  * product sent to each partition: that is what is polled, since a RocksDB store only estimates its count.
+ * <p>
+ * A new view that is its topic's table is loaded by Unbundled as a restore of the table from its topic, in bulk,
+ * while the hand-written application processes the topic record by record: those rows compare loading a new view.
+ * Keeping a view up to date, every record processed as it comes on both sides, is the second kind of row, from
+ * {@link LiveMaterialise}: {@code bench.liveProducts} products sent to an empty topic once the application is ready.
  */
 public final class MaterialiseRun implements Scenario {
     static final Duration START = Duration.ofMinutes(2);
@@ -45,6 +50,7 @@ public final class MaterialiseRun implements Scenario {
             AbRounds<Window> rounds = AbRounds.run(lab, name() + " " + storage.where(), warmupRecords > 0,
                     (unbundled, measured) -> once(lab, measured ? topic : warmup, storage, unbundled));
             figures.addAll(ThroughputFigures.of(name(), what, rounds, Function.identity()));
+            figures.addAll(LiveMaterialise.figures(lab, name(), storage, lab.settings().liveProducts()));
         }
         return figures;
     }

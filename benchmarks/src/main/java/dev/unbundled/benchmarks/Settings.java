@@ -21,6 +21,8 @@ import java.util.stream.Collectors;
  * @param warmupPercent size of the unmeasured warm-up run of each side, in percent of the measured size
  * @param products products materialised into a view (also the topic the rebuild reads)
  * @param rocksDbProducts products materialised into a view on RocksDB: fewer, to keep the whole run short
+ * @param liveProducts products sent to a running application's empty topic, in memory and on RocksDB alike: the
+ *     materialise run's rows "while running"; fewer than {@code products}, to keep the whole run short
  * @param orders orders joined with {@code joinProducts} products by foreign key
  * @param joinProducts products the orders refer to
  * @param renames products renamed after the join is complete
@@ -49,7 +51,7 @@ import java.util.stream.Collectors;
  *     routed}); empty for all
  */
 public record Settings(int partitions, int rounds, int warmupPercent, long products, long rocksDbProducts,
-                       long orders, long joinProducts,
+                       long liveProducts, long orders, long joinProducts,
                        long renames, long plays, long songs, long genres, double freshnessSeconds,
                        List<Integer> freshnessRates, long eosRecords, double eosSeconds, int eosCommitMillis,
                        long routedProducts, int routedPartitions,
@@ -71,6 +73,7 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
                 (int) number("warmupPercent", 20),
                 number("products", scaled.applyAsLong(1_000_000)),
                 number("rocksDbProducts", scaled.applyAsLong(500_000)),
+                number("liveProducts", scaled.applyAsLong(500_000)),
                 number("orders", scaled.applyAsLong(200_000)),
                 number("joinProducts", scaled.applyAsLong(20_000)),
                 number("renames", scaled.applyAsLong(2_000)),
@@ -102,7 +105,7 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
      *     figures mean nothing except that each benchmark still runs
      */
     public static Settings smoke() {
-        return new Settings(2, 1, 0, 300, 200, 200, 20, 4, 500, 20, 4, 0.3, List.of(200), 300, 0.3, 20, 300, 6, 0.2, 500,
+        return new Settings(2, 1, 0, 300, 200, 300, 200, 20, 4, 500, 20, 4, 0.3, List.of(200), 300, 0.3, 20, 300, 6, 0.2, 500,
                 List.of(Storage.values()), 0, 0, 1, 50, ".*", List.of(), List.of(), Set.of());
     }
 

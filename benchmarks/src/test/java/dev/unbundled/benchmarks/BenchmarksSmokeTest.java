@@ -74,6 +74,27 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void run_tinySizes_materialiseMeasuresAViewKeptUpToDateWhileRunningInMemoryAndOnRocksDb() {
+        String sides = ": Unbundled / hand-written Kafka Streams";
+        assertThat(comparisons("materialise")).contains(
+                "products materialised while running (sent after start), throughput" + sides,
+                "products materialised while running (sent after start), CPU (process, broker included)" + sides,
+                "products materialised while running (sent after start), CPU (Streams threads only)" + sides,
+                "products materialised on RocksDB while running (sent after start), throughput" + sides,
+                "products materialised on RocksDB while running (sent after start), CPU (Streams threads only)"
+                        + sides);
+        Figure rate = results.figures().stream()
+                .filter(f -> f.metric().equals("products materialised while running (sent after start), throughput"))
+                .findFirst().orElseThrow();
+        assertThat(rate.unit()).isEqualTo("records/s");
+        assertThat(rate.target()).isEqualTo(Target.ratioAtLeast(0.9));
+        assertThat(rate.details()).containsEntry("recordsPerRun", List.of((double) Settings.smoke().liveProducts()));
+        // one run of each side per store and round (no warm-up at smoke size), each on an empty topic of its own
+        assertThat(log.lines().filter(line -> line.startsWith("[bench] materialise while running, live-")))
+                .as(log).hasSize(2 * 2 * Settings.smoke().rounds());
+    }
+
+    @Test
     void run_tinySizes_rebuildComparesWithBothFloorsInMemoryAndOnRocksDb() {
         String bytes = "KafkaConsumer, bytes only";
         String fill = "KafkaConsumer into a HashMap, deserialised";
@@ -159,6 +180,7 @@ class BenchmarksSmokeTest {
         assertThat(Files.readString(markdown)).contains("| reads | get, mean |", "| freshness |", "Kafka",
                         "| reads | get on RocksDB, mean |",
                         "| materialise | products materialised on RocksDB, start to complete, throughput |",
+                        "| materialise | products materialised on RocksDB while running (sent after start), throughput |",
                         "| rebuild | rebuild of a foreign-key-join view (order notes), new application id, "
                                 + "start to complete |",
                         "| exactly-once | products materialised, throughput |",
