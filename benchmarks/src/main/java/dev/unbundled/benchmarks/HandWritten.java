@@ -63,7 +63,8 @@ public final class HandWritten {
         Map<String, Object> settings = new TreeMap<>();
         // no record cache: every update reaches the store (and the reader) at once, as in Unbundled
         settings.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
-        // no topology optimisation (Kafka Streams' default): a source table keeps a changelog, as in Unbundled
+        // no topology optimisation (Kafka Streams' default): a source table keeps a changelog of its own. Unbundled's
+        // does not (its topic is its log, every restored record checked); Kafka's own reuse would restore unchecked
         settings.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.NO_OPTIMIZATION);
         // exactly-once, as in Unbundled: it changes the work (transactions, commits every 100 ms); the
         // exactly-once run measures what it costs against at-least-once
