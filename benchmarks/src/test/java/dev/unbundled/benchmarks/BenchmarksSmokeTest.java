@@ -39,11 +39,16 @@ class BenchmarksSmokeTest {
     }
 
     @Test
-    void run_tinySizes_everyFigureHasAPositiveValueOnBothSides() {
+    void run_tinySizes_everyFigureHasAPositiveValueOnBothSides_cpuAtLeastZero() {
+        // process CPU time advances in clock ticks (10 ms): a floor reading a few hundred records can take less
+        // than one, so at these sizes a CPU figure may be 0 on one side, never negative
         assertThat(results.figures()).as(log).allSatisfy(figure -> {
-            assertThat(figure.measured().value()).as(figure.metric()).isPositive().isFinite();
+            boolean cpu = figure.unit().startsWith("CPU");
+            assertThat(figure.measured().value()).as(figure.metric()).isFinite()
+                    .isGreaterThanOrEqualTo(0).satisfies(v -> assertThat(cpu || v > 0).as(figure.metric()).isTrue());
             if (figure.baseline() != null) {
-                assertThat(figure.baseline().value()).as(figure.metric()).isPositive().isFinite();
+                assertThat(figure.baseline().value()).as(figure.metric()).isFinite()
+                        .isGreaterThanOrEqualTo(0).satisfies(v -> assertThat(cpu || v > 0).as(figure.metric()).isTrue());
             }
         });
     }
