@@ -1,14 +1,10 @@
 package dev.unbundled.internal.compile;
 
 import java.io.File;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetrics;
 import org.apache.kafka.streams.processor.CommitCallback;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
@@ -16,9 +12,7 @@ import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
@@ -26,11 +20,10 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * A source table's store whose restores pass {@link TopicRestores}' checks: when the store it wraps registers
  * its restore callback, the callback is wrapped. Everything else goes to the wrapped store, unchanged.
  *
- * <p>Like {@link OldValueStore}, it extends {@link WrappedStateStore} and is a {@link TimestampedBytesStore}
- * exactly when the store it wraps is, so that Kafka Streams sees the store it wraps.
+ * <p>Like {@link OldValueStore}, it is a {@link TimestampedBytesStore} exactly when the store it wraps is, so
+ * that Kafka Streams sees the store it wraps.
  */
-class CheckedRestoreStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-        implements KeyValueStore<Bytes, byte[]> {
+class CheckedRestoreStore extends ForwardingBytesStore {
     private final RestoreChecks checks;
 
     CheckedRestoreStore(KeyValueStore<Bytes, byte[]> inner, RestoreChecks checks) {
@@ -54,66 +47,6 @@ class CheckedRestoreStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>
         // Kafka Streams converts what it restores to the root's format: timestamped if any layer is
         boolean timestamped = root != null && WrappedStateStore.isTimestamped(root);
         wrapped().init(new Registering(context, checks, timestamped), root);
-    }
-
-    @Override
-    public void put(Bytes key, byte[] value) {
-        wrapped().put(key, value);
-    }
-
-    @Override
-    public byte[] putIfAbsent(Bytes key, byte[] value) {
-        return wrapped().putIfAbsent(key, value);
-    }
-
-    @Override
-    public void putAll(List<KeyValue<Bytes, byte[]>> entries) {
-        wrapped().putAll(entries);
-    }
-
-    @Override
-    public byte[] delete(Bytes key) {
-        return wrapped().delete(key);
-    }
-
-    @Override
-    public byte[] get(Bytes key) {
-        return wrapped().get(key);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return wrapped().range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return wrapped().reverseRange(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> all() {
-        return wrapped().all();
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return wrapped().reverseAll();
-    }
-
-    @Override
-    public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
-        return wrapped().prefixScan(prefix, prefixKeySerializer);
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        return wrapped().approximateNumEntries();
-    }
-
-    @Override
-    public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel isolationLevel) {
-        return wrapped().readOnly(isolationLevel);
     }
 
     /** The context the wrapped store is initialised with: its restore callback is registered with the checks. */

@@ -1,16 +1,12 @@
 package dev.unbundled.internal.compile;
 
 import java.util.List;
-import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.TimestampedBytesStore;
 import org.apache.kafka.streams.state.internals.WrappedStateStore;
 
@@ -24,8 +20,7 @@ import org.apache.kafka.streams.state.internals.WrappedStateStore;
  * wraps is, so that Kafka Streams sees the store it wraps: it adds no format adapter, and the bytes on disk
  * are the same with or without it.
  */
-class OldValueStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Bytes, byte[]>
-        implements KeyValueStore<Bytes, byte[]> {
+class OldValueStore extends ForwardingBytesStore {
     /** What a write replaced: the key's bytes and its stored bytes before, null if it had none. */
     record Before(Bytes key, byte[] stored) {
     }
@@ -133,45 +128,5 @@ class OldValueStore extends WrappedStateStore<KeyValueStore<Bytes, byte[]>, Byte
         byte[] old = wrapped().delete(key);
         before = wanted.on() ? new Before(key, old) : null;
         return old;
-    }
-
-    @Override
-    public byte[] get(Bytes key) {
-        return wrapped().get(key);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return wrapped().range(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return wrapped().reverseRange(from, to);
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> all() {
-        return wrapped().all();
-    }
-
-    @Override
-    public KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return wrapped().reverseAll();
-    }
-
-    @Override
-    public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
-        return wrapped().prefixScan(prefix, prefixKeySerializer);
-    }
-
-    @Override
-    public long approximateNumEntries() {
-        return wrapped().approximateNumEntries();
-    }
-
-    @Override
-    public ReadOnlyKeyValueStore<Bytes, byte[]> readOnly(IsolationLevel isolationLevel) {
-        return wrapped().readOnly(isolationLevel);
     }
 }

@@ -1,7 +1,6 @@
 package dev.unbundled.internal.compile;
 
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -11,16 +10,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.TaskId;
-import org.apache.kafka.streams.state.DslKeyValueParams;
-import org.apache.kafka.streams.state.DslSessionParams;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
-import org.apache.kafka.streams.state.DslWindowParams;
-import org.apache.kafka.streams.state.HeadersBytesStoreSupplier;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
-import org.apache.kafka.streams.state.VersionedBytesStoreSupplier;
-import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 /**
  * The old values of views' changes. Kafka Streams hands a table's changes downstream without them (its
@@ -71,7 +61,11 @@ final class OldValues {
      * @return suppliers whose key-value store keeps old values, for a view's own store; else {@code suppliers}
      */
     DslStoreSuppliers wrap(String store, DslStoreSuppliers suppliers) {
-        return viewStores.contains(store) ? new Capturing(suppliers, wanted(store), this) : suppliers;
+        if (!viewStores.contains(store)) {
+            return suppliers;
+        }
+        Wanted capturing = wanted(store);
+        return new WrappingSuppliers(suppliers, inner -> OldValueStore.of(inner, capturing, this));
     }
 
     void register(String store, TaskId task, OldValueStore wrapper) {
@@ -135,55 +129,6 @@ final class OldValues {
         @SuppressWarnings("unchecked")
         private static Serde<Object> erase(Serde<?> serde) {
             return (Serde<Object>) serde;
-        }
-    }
-
-    /** The suppliers of a view's store: its key-value stores keep old values. */
-    private record Capturing(DslStoreSuppliers suppliers, Wanted wanted, OldValues open) implements DslStoreSuppliers {
-        @Override
-        public void configure(Map<String, ?> configs) {
-            suppliers.configure(configs);
-        }
-
-        @Override
-        public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
-            KeyValueBytesStoreSupplier supplier = suppliers.keyValueStore(params);
-            if (supplier instanceof VersionedBytesStoreSupplier || supplier instanceof HeadersBytesStoreSupplier) {
-                return supplier;   // other builders, other formats: left as they are, without old values
-            }
-            return new CapturingSupplier(supplier, wanted, open);
-        }
-
-        @Override
-        public WindowBytesStoreSupplier windowStore(DslWindowParams params) {
-            return suppliers.windowStore(params);
-        }
-
-        @Override
-        public SessionBytesStoreSupplier sessionStore(DslSessionParams params) {
-            return suppliers.sessionStore(params);
-        }
-    }
-
-    private record CapturingSupplier(KeyValueBytesStoreSupplier supplier, Wanted wanted, OldValues open)
-            implements KeyValueBytesStoreSupplier {
-        CapturingSupplier {
-            Objects.requireNonNull(supplier, "supplier");
-        }
-
-        @Override
-        public String name() {
-            return supplier.name();
-        }
-
-        @Override
-        public KeyValueStore<Bytes, byte[]> get() {
-            return OldValueStore.of(supplier.get(), wanted, open);
-        }
-
-        @Override
-        public String metricsScope() {
-            return supplier.metricsScope();
         }
     }
 }

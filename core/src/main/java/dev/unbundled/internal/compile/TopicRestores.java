@@ -9,18 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Serde;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
 import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
-import org.apache.kafka.streams.state.DslKeyValueParams;
-import org.apache.kafka.streams.state.DslSessionParams;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
-import org.apache.kafka.streams.state.DslWindowParams;
-import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.SessionBytesStoreSupplier;
-import org.apache.kafka.streams.state.WindowBytesStoreSupplier;
 
 /**
  * Source tables restore from their input topics, each record checked on the way in. A table read from a
@@ -138,46 +130,7 @@ public final class TopicRestores {
         RestoreChecks checks = new RestoreChecks(check.keys(keys).deserializer(), check.values(values).deserializer(),
                 keys.serializer(), this);
         topics.put(check.topic(), checks);
-        return new Checked(suppliers, checks);
-    }
-
-    /** A source table's store suppliers: its key-value stores restore through the checks. */
-    private record Checked(DslStoreSuppliers suppliers, RestoreChecks checks) implements DslStoreSuppliers {
-        @Override
-        public void configure(Map<String, ?> configs) {
-            suppliers.configure(configs);
-        }
-
-        @Override
-        public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
-            KeyValueBytesStoreSupplier supplier = suppliers.keyValueStore(params);
-            return new KeyValueBytesStoreSupplier() {
-                @Override
-                public String name() {
-                    return supplier.name();
-                }
-
-                @Override
-                public KeyValueStore<Bytes, byte[]> get() {
-                    return CheckedRestoreStore.of(supplier.get(), checks);
-                }
-
-                @Override
-                public String metricsScope() {
-                    return supplier.metricsScope();
-                }
-            };
-        }
-
-        @Override
-        public WindowBytesStoreSupplier windowStore(DslWindowParams params) {
-            return suppliers.windowStore(params);
-        }
-
-        @Override
-        public SessionBytesStoreSupplier sessionStore(DslSessionParams params) {
-            return suppliers.sessionStore(params);
-        }
+        return new WrappingSuppliers(suppliers, inner -> CheckedRestoreStore.of(inner, checks));
     }
 
     /**
