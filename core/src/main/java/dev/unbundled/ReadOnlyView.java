@@ -283,6 +283,22 @@ public interface ReadOnlyView<K, V> {
     ReadOnlyView<K, V> withStandbyReads(long maxLag);
 
     /**
+     * Reads this view by one of its secondary indexes, declared on its definition with
+     * {@link ViewDefinition#withIndex}. A routed view's index reads every partition where it is held;
+     * {@link #local()}'s index reads this instance's partitions.
+     *
+     * <pre>{@code
+     * Map<String, OrderNote> ofCustomer = notes.index(BY_CUSTOMER).get("c-7");
+     * }</pre>
+     *
+     * @param index the index, as the definition was given it
+     * @param <I> the index key type
+     * @return reads of the view by that index
+     * @throws IllegalArgumentException if the view declares no such index, or one of that name with other functions
+     */
+    <I> ReadOnlyIndex<I, K, V> index(ViewIndex<I, ? super V> index);
+
+    /**
      * Subscribes to the changes of this view, with a buffer of 10,000 changes. See
      * {@link #subscribe(ChangeListener, int)}.
      *

@@ -76,6 +76,42 @@ public interface ViewDefinition<K, V> {
     ViewDefinition<K, V> withStore(ViewStore store);
 
     /**
+     * Adds a secondary index: a second key computed from each row's value, by which the view can also be read
+     * ({@link ReadOnlyView#index}). The view's task keeps the index beside the view's store, in the same
+     * commit, and restores it with the view; adding or changing an index rebuilds the view.
+     *
+     * <pre>{@code
+     * ViewDefinition<String, OrderNote> notes = View.from(orders)
+     *     .join(View.from(products), Order::productId, OrderNote::new)
+     *     .materialize("order-notes", Json.serde(OrderNote.class))
+     *     .withIndex(ViewIndex.of("by-customer", OrderNote::customerId, Serdes.String()));
+     * }</pre>
+     *
+     * @param index the index
+     * @return a copy of this definition that keeps the index too
+     * @throws IllegalArgumentException if the view already has an index of that name
+     * @throws IllegalStateException if the view is global
+     */
+    ViewDefinition<K, V> withIndex(ViewIndex<?, ? super V> index);
+
+    /**
+     * Chooses whether an in-memory view keeps its rows decoded (the default) or only serialised. Kept decoded,
+     * a row's key and value are decoded once, on its first read, and kept beside its bytes until it changes:
+     * a {@code get} is then a hash lookup and a scan returns objects without decoding, at the cost of the
+     * decoded objects' memory (see the README's "Reads"). The values are shared between readers, so treat
+     * them as immutable, as records are. Turn it off for a view whose values are mutable, or whose rows are
+     * read once each. Views on RocksDB keep no decoded rows.
+     *
+     * <pre>{@code
+     * ViewDefinition<String, Cart> carts = View.from(CARTS).materialize("carts").withReadCache(false);
+     * }</pre>
+     *
+     * @param keepDecoded whether to keep rows decoded
+     * @return a copy of this definition with that choice
+     */
+    ViewDefinition<K, V> withReadCache(boolean keepDecoded);
+
+    /**
      * Compiles this view alone (with any global view it looks up) to a Kafka Streams topology.
      *
      * @return a new topology, equal in shape and names to every other compilation of this definition

@@ -47,6 +47,15 @@ public interface ViewStore {
         return false;
     }
 
+    /**
+     * @return the heap, in bytes, that caches of decoded rows in front of this choice's stores may take in one
+     *     runtime (see {@link ViewDefinition#withReadCache}); 0 for none. In-memory stores keep their rows
+     *     decoded themselves and need no cache
+     */
+    default long readCacheBytes() {
+        return 0;
+    }
+
     /** @return Kafka Streams settings the runtime needs whenever a view uses this choice */
     default Map<String, Object> streamsConfig() {
         return Map.of();

@@ -62,6 +62,16 @@ public final class RocksDbStore implements ViewStore {
         return BuiltInDslStoreSuppliers.ROCKS_DB;
     }
 
+    /**
+     * @return a quarter of the memory budget: the heap that caches of decoded rows in front of the runtime's
+     *     RocksDB stores may take together, for point reads of views that keep them
+     *     ({@link dev.unbundled.ViewDefinition#withReadCache}). It is heap, beside the budget's native memory
+     */
+    @Override
+    public long readCacheBytes() {
+        return memoryBudget / 4;
+    }
+
     @Override
     public boolean wipesLocalStateOnStart() {
         return !durable;

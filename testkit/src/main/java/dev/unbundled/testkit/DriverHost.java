@@ -4,6 +4,7 @@ import dev.unbundled.ChangeListener;
 import dev.unbundled.Freshness;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewNotReadyException;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.ViewStatus;
 import dev.unbundled.internal.compile.CompiledViews;
 import dev.unbundled.internal.compile.DefinitionImpl;
@@ -105,6 +106,17 @@ final class DriverHost<K, V> implements ViewHost<K, V> {
     public void awaitFreshness(Freshness freshness, Duration timeout) {
         store();
         views.requireReadsAll(name(), freshness);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public ViewHost<Object, V> index(ViewIndex<?, ?> index) {
+        java.util.Objects.requireNonNull(index, () -> "View '" + name() + "': index must not be null");
+        ViewIndex<?, ?> declared = definition.index(index.name()).orElseThrow(() -> new IllegalArgumentException(
+                "View '" + name() + "' has no index '" + index.name() + "'; declare it on the view's definition with"
+                        + " withIndex(ViewIndex.of(\"" + index.name() + "\", ...))"));
+        return new DriverIndexHost<>((DriverHost<Object, V>) this, driver, declared,
+                definition.indexStore(index.name()));
     }
 
     @Override

@@ -1,6 +1,8 @@
 package dev.unbundled.testkit;
 
+import dev.unbundled.ReadOnlyIndex;
 import dev.unbundled.ReadOnlyView;
+import dev.unbundled.ViewIndex;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -123,6 +125,64 @@ public final class ViewAssert<K, V> extends AbstractAssert<ViewAssert<K, V>, Rea
             });
             failWithMessage("%nExpecting view '%s' to hold exactly%n  %s%nbut these rows are missing or differ:%n  %s"
                     + "%nand these are unexpected:%n  %s%n%s", actual.name(), expected, missing, unexpected, content(rows));
+        }
+        return this;
+    }
+
+    /**
+     * Checks that the view's index holds exactly these rows under this index key, in this order.
+     *
+     * <pre>{@code
+     * assertThat(kit.view(NOTES)).hasIndexEntries(BY_CUSTOMER, "c-7", Map.of("o-1", note));
+     * }</pre>
+     *
+     * @param index the index
+     * @param indexKey the index key
+     * @param expected the rows expected under it
+     * @param <I> the index key type
+     * @return this assertion
+     */
+    public <I> ViewAssert<K, V> hasIndexEntries(ViewIndex<I, ? super V> index, I indexKey,
+                                              Map<? extends K, ? extends V> expected) {
+        isNotNull();
+        Objects.requireNonNull(expected, "expected");
+        Map<K, V> found = actual.index(index).get(indexKey);
+        if (!found.equals(expected)) {
+            failWithMessage("%nExpecting index '%s' of view '%s' to hold under '%s' exactly%n  %s%nbut it holds%n  %s",
+                    index.name(), actual.name(), indexKey, expected, found);
+        }
+        return this;
+    }
+
+    /**
+     * Checks that the view's index is exactly the view's rows grouped by their index key: every row with an
+     * index key is found under it, and the index holds nothing else.
+     *
+     * @param index the index
+     * @param <I> the index key type
+     * @return this assertion
+     */
+    public <I> ViewAssert<K, V> hasIndexMatchingRows(ViewIndex<I, ? super V> index) {
+        isNotNull();
+        Map<I, Map<K, V>> grouped = new LinkedHashMap<>();
+        rows().forEach((key, value) -> {
+            I indexKey = index.key().apply(value);
+            if (indexKey != null) {
+                grouped.computeIfAbsent(indexKey, k -> new LinkedHashMap<>()).put(key, value);
+            }
+        });
+        ReadOnlyIndex<I, K, V> reads = actual.index(index);
+        Map<I, Map<K, V>> found = new LinkedHashMap<>();
+        grouped.keySet().forEach(indexKey -> found.put(indexKey, reads.get(indexKey)));
+        long indexed;
+        try (Stream<Map.Entry<K, V>> all = reads.all()) {
+            indexed = all.count();
+        }
+        long expected = grouped.values().stream().mapToLong(Map::size).sum();
+        if (!found.equals(grouped) || indexed != expected) {
+            failWithMessage("%nExpecting index '%s' of view '%s' to be its rows grouped by index key%n  %s%nbut reading"
+                    + " it by those keys gave%n  %s%nand it holds %s rows in all, not %s", index.name(), actual.name(),
+                    grouped, found, indexed, expected);
         }
         return this;
     }

@@ -4,20 +4,26 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.unbundled.Page;
+import dev.unbundled.ReadOnlyIndex;
+import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Topic;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.serde.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,11 +54,45 @@ class ViewClusterTest {
     record Track(String title, int version) {
     }
 
+    private static final ViewIndex<Integer, Track> BY_VERSION = ViewIndex.of("by-version", Track::version,
+            Serdes.Integer());
+
+    /**
+     * The index read from one instance, by key, by range and page by page, gathers every partition from the
+     * instances that hold them: it equals the expected rows grouped by version. The index is written just after
+     * the view's store in the same task, so a read right after the view converged may come a moment early.
+     */
+    private static void assertIndexMatches(ReadOnlyView<String, Track> view, Map<String, Track> expected) {
+        Map<Integer, Map<String, Track>> byVersion = new TreeMap<>();
+        expected.forEach((id, track) -> byVersion.computeIfAbsent(track.version(), v -> new TreeMap<>()).put(id, track));
+        ReadOnlyIndex<Integer, String, Track> index = view.index(BY_VERSION);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            byVersion.forEach((version, rows) -> assertThat(index.get(version)).as("version %d", version)
+                    .isEqualTo(rows));
+            try (Stream<Map.Entry<String, Track>> all = index.range(0, Integer.MAX_VALUE)) {
+                assertThat(all.count()).isEqualTo(expected.size());
+            }
+        });
+        int last = byVersion.keySet().stream().mapToInt(Integer::intValue).max().orElseThrow();
+        Map<String, Track> paged = new TreeMap<>();
+        Page<String, Track> page = index.page(last, 7);
+        while (true) {
+            assertThat(page.entries()).hasSizeLessThanOrEqualTo(7);
+            page.entries().forEach(row -> assertThat(paged.put(row.getKey(), row.getValue())).isNull());
+            if (page.next().isEmpty()) {
+                break;
+            }
+            page = index.nextPage(page.next().get(), 7);
+        }
+        assertThat(paged).isEqualTo(byVersion.get(last));
+    }
+
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {StreamsConfig.AT_LEAST_ONCE, StreamsConfig.EXACTLY_ONCE_V2})
     void kill_midIngest_everyInstanceConvergesOnTheReferenceAfterTheRestart(String guarantee) throws Exception {
         Topic<String, Track> tracks = topic();
-        ViewDefinition<String, Track> byId = View.from(tracks).materialize("tracks-by-id-" + RUN.get());
+        ViewDefinition<String, Track> byId = View.from(tracks).materialize("tracks-by-id-" + RUN.get())
+                .withIndex(BY_VERSION);
         ViewDefinition<String, String> evenTitles = View.from(tracks).filter((id, track) -> track.version() % 2 == 0)
                 .mapValues(Track::title, Serdes.String()).materialize("even-titles-" + RUN.get());
         int keys = 300;
@@ -114,6 +154,9 @@ class ViewClusterTest {
 
             System.out.printf("%s: after the ingest, the cluster settled and converged in %d ms%n", guarantee,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - settleNanos));
+            for (int instance = 0; instance < 3; instance++) {
+                assertIndexMatches(cluster.view(instance, byId), expected);
+            }
             ReadReport report = cluster.assertEveryInstanceReads(byId, expected);
             assertThat(report.reads()).as("every key and a scan, from each of 3 instances").isEqualTo(3 * (expected.size() + 1));
             assertThat(report.matching()).isEqualTo(report.reads());
@@ -123,7 +166,8 @@ class ViewClusterTest {
     @Test
     void stopAndRestart_instance_keepsItsStateDirectoryAndAddress_andTheOthersServeMeanwhile() throws Exception {
         Topic<String, Track> tracks = topic();
-        ViewDefinition<String, Track> byId = View.from(tracks).materialize("tracks-by-id-" + RUN.get());
+        ViewDefinition<String, Track> byId = View.from(tracks).materialize("tracks-by-id-" + RUN.get())
+                .withIndex(BY_VERSION);
         Map<String, Track> expected = fill(tracks, 200);
         try (ViewCluster cluster = ViewCluster.builder(KAFKA.kafka()).view(byId).start()) {
             cluster.awaitStable();
@@ -164,7 +208,8 @@ class ViewClusterTest {
     @Test
     void kill_idleInstance_closesItAsStopDoes_andSaysNothingWasInFlight() throws Exception {
         Topic<String, Track> tracks = topic();
-        ViewDefinition<String, Track> byId = View.from(tracks).materialize("tracks-by-id-" + RUN.get());
+        ViewDefinition<String, Track> byId = View.from(tracks).materialize("tracks-by-id-" + RUN.get())
+                .withIndex(BY_VERSION);
         Map<String, Track> expected = fill(tracks, 50);
         try (ViewCluster cluster = ViewCluster.builder(KAFKA.kafka()).view(byId).start()) {
             cluster.awaitStable();
@@ -201,6 +246,9 @@ class ViewClusterTest {
 
         @Test
         void assertEveryInstanceReads_referenceMatches_countsEveryKeyAndScanOfEveryInstance() {
+            for (int instance = 0; instance < 3; instance++) {
+                assertIndexMatches(cluster.view(instance, byId), expected);
+            }
             ReadReport report = cluster.assertEveryInstanceReads(byId, expected);
 
             assertThat(report.reads()).isEqualTo(2 * (expected.size() + 1));

@@ -120,7 +120,11 @@ public final class Changes {
             this.changelog = context.applicationId() + "-" + storeName + "-changelog";
             this.capturing = null;   // found again: a task that is revived may open its stores anew
             this.taken = null;
-            store = live.register(context, storeName);
+            OldValueStore opened = oldValues.open(storeName, context.taskId());
+            RowSource rows = opened == null ? null : opened.rows();
+            RowDecoder rowDecoder = oldValues.decoder(storeName);
+            store = live.register(context, storeName, rows == null || rowDecoder == null ? null
+                    : new DecodedRows(rows, rowDecoder, opened.timestamped()));
         }
 
         @Override

@@ -70,7 +70,9 @@ public record CompiledViews(Topology topology, Map<String, DefinitionImpl<Object
      */
     public boolean loadsFromTopics(String view) {
         DefinitionImpl<Object, Object> definition = definition(view, "topology");
+        // a bulk load restores the table's store alone: a view with indexes builds them by reading its topic
         return definitions.size() == 1 && !definition.isGlobal() && definition.history().isEmpty()
+                && definition.indexes().isEmpty()
                 && definition.plan() instanceof dev.unbundled.internal.plan.Plan.Source source && source.isTable();
     }
 

@@ -1,5 +1,6 @@
 package dev.unbundled.internal.compile;
 
+import dev.unbundled.ViewIndex;
 import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.internal.plan.Plans;
 import java.time.Duration;
@@ -14,6 +15,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.DslStoreFormat;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
@@ -23,6 +27,7 @@ import org.apache.kafka.streams.kstream.GlobalKTable;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.DslKeyValueParams;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -95,7 +100,8 @@ public final class Compiler {
         }
         for (DefinitionImpl<Object, Object> definition : all.values()) {
             if (!definition.isGlobal()) {
-                changes.oldValues().viewStore(viewStore(definition));
+                changes.oldValues().viewStore(viewStore(definition),
+                        definition.keepsDecodedRows() ? RowDecoder.of(definition) : null);
             }
         }
         routing.captureOldValues(changes.oldValues());
@@ -192,6 +198,18 @@ public final class Compiler {
         String store = storeNames.get(definition.name());
         updates.process(changes.tap(definition.name(), store, OldValues.Decoder.of(definition)),
                 Named.as(definition.name() + ".changes"), store);
+        definition.indexes().forEach(index -> index(definition, updates, index));
+    }
+
+    /** Keeps one index of a view in a store of its own, of the view's store choice, written by the view's task. */
+    private void index(DefinitionImpl<Object, Object> definition, KStream<Object, Object> updates,
+                       ViewIndex<?, ?> index) {
+        String store = definition.indexStore(index.name());
+        builder.addStateStore(Stores.keyValueStoreBuilder(routing.suppliersFor(store)
+                .keyValueStore(new DslKeyValueParams(store, DslStoreFormat.PLAIN)), Serdes.Bytes(), Serdes.ByteArray()));
+        Serializer<Object> viewKeys = definition.keySerde().serializer();
+        updates.process(() -> new IndexWriter(definition.name(), store, index, viewKeys), Named.as(store + "-writer"),
+                store);
     }
 
     /**

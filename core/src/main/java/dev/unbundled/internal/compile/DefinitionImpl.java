@@ -2,9 +2,11 @@ package dev.unbundled.internal.compile;
 
 import dev.unbundled.History;
 import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.ViewStore;
 import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.internal.plan.Plans;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -27,16 +29,25 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     private final ViewStore store;
     private final History history;
     private final String version;
+    private final List<ViewIndex<?, ? super V>> indexes;
+    private final boolean readCache;
     private volatile Fingerprint fingerprint;
 
     private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store, History history,
                            String version) {
+        this(name, plan, isGlobal, store, history, version, List.of(), true);
+    }
+
+    private DefinitionImpl(String name, Plan plan, boolean isGlobal, ViewStore store, History history,
+                           String version, List<ViewIndex<?, ? super V>> indexes, boolean readCache) {
         this.name = name;
         this.plan = plan;
         this.isGlobal = isGlobal;
         this.store = store;
         this.history = history;
         this.version = version;
+        this.indexes = indexes;
+        this.readCache = readCache;
     }
 
     /**
@@ -129,13 +140,62 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
                     + " global: Kafka Streams keeps no versions of a global table. Materialise it without History to"
                     + " make it global, or keep the history in a partitioned view over the same topic");
         }
-        return isGlobal ? this : new DefinitionImpl<>(name, plan, true, store, null, version);
+        if (!indexes.isEmpty()) {
+            throw new IllegalStateException("View '" + name + "' has indexes " + indexNames() + " and cannot be"
+                    + " global: indexes are kept by partitioned views. Keep the index on a partitioned view of the same topic");
+        }
+        return isGlobal ? this : new DefinitionImpl<>(name, plan, true, store, null, version, indexes, readCache);
     }
 
     @Override
     public ViewDefinition<K, V> withStore(ViewStore store) {
         Objects.requireNonNull(store, "store");
-        return new DefinitionImpl<>(name, plan, isGlobal, store, history, version);
+        return new DefinitionImpl<>(name, plan, isGlobal, store, history, version, indexes, readCache);
+    }
+
+    @Override
+    public ViewDefinition<K, V> withIndex(ViewIndex<?, ? super V> index) {
+        Objects.requireNonNull(index, () -> "View '" + name + "': index must not be null");
+        if (isGlobal) {
+            throw new IllegalStateException("View '" + name + "' is global and cannot keep an index: indexes are"
+                    + " kept by partitioned views. Keep the index on a partitioned view of the same topic");
+        }
+        if (index(index.name()).isPresent()) {
+            throw new IllegalArgumentException("View '" + name + "' already has an index named '" + index.name()
+                    + "'; give each index of a view its own name");
+        }
+        List<ViewIndex<?, ? super V>> more = new ArrayList<>(indexes);
+        more.add(index);
+        return new DefinitionImpl<K, V>(name, plan, isGlobal, store, history, version, List.copyOf(more), readCache);
+    }
+
+    @Override
+    public ViewDefinition<K, V> withReadCache(boolean keepDecoded) {
+        return new DefinitionImpl<>(name, plan, isGlobal, store, history, version, indexes, keepDecoded);
+    }
+
+    /** @return the view's indexes, in the order declared */
+    public List<ViewIndex<?, ? super V>> indexes() {
+        return indexes;
+    }
+
+    /** @return the view's index of that name, if it has one */
+    public Optional<ViewIndex<?, ? super V>> index(String indexName) {
+        return indexes.stream().filter(index -> index.name().equals(indexName)).findFirst();
+    }
+
+    private List<String> indexNames() {
+        return indexes.stream().map(ViewIndex::name).toList();
+    }
+
+    /** @return the name of the store that keeps an index of this view, which the view's store choice covers */
+    public String indexStore(String indexName) {
+        return name + ".index." + indexName;
+    }
+
+    /** @return whether the view keeps its rows decoded where its store is in memory */
+    public boolean keepsDecodedRows() {
+        return readCache;
     }
 
     /** @return the view's own store choice, or null for the runtime's default */
@@ -163,7 +223,7 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     @Override
     public ViewDefinition<K, V> version(String version) {
         Objects.requireNonNull(version, "version");
-        return new DefinitionImpl<>(name, plan, isGlobal, store, history, version);
+        return new DefinitionImpl<>(name, plan, isGlobal, store, history, version, indexes, readCache);
     }
 
     /** @return the version the user pinned, or the empty string */
@@ -189,6 +249,7 @@ public final class DefinitionImpl<K, V> implements ViewDefinition<K, V> {
     @Override
     public String toString() {
         return "ViewDefinition[" + name + (isGlobal ? ", global" : "") + (store != null ? ", " + store : "")
-                + (history != null ? ", " + history : "") + (version.isEmpty() ? "" : ", version " + version) + "]";
+                + (history != null ? ", " + history : "") + (version.isEmpty() ? "" : ", version " + version)
+                + (indexes.isEmpty() ? "" : ", indexes " + indexNames()) + (readCache ? "" : ", no read cache") + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.unbundled.internal.compile;
 
+import dev.unbundled.ViewIndex;
 import dev.unbundled.ViewStore;
 import dev.unbundled.internal.plan.Plan;
 import dev.unbundled.internal.plan.Plans;
@@ -93,6 +94,11 @@ public record Fingerprint(String hex, List<String> unreadable) {
         inWrittenOrder(definition.plan(), steps);
         for (int i = 0; i < steps.size(); i++) {
             step(steps.get(i), "step " + (i + 1) + " (" + steps.get(i).operator() + ")", walk, unreadable);
+        }
+        for (ViewIndex<?, ?> index : definition.indexes()) {
+            walk.text(index.name());
+            walk.function(index.key(), "the key function of index '" + index.name() + "'");
+            walk.function(index.serde(), "the serde of index '" + index.name() + "'");
         }
         walk.missing().forEach(missing -> unreadable.add(view + missing));
         return new Fingerprint(HexFormat.of().formatHex(hasher.digest(), 0, 6), List.copyOf(unreadable));

@@ -63,6 +63,16 @@ class OldValueStore extends ForwardingBytesStore {
     }
 
     /** @return the last write's capture, or null if it captured nothing (nobody subscribed when it ran) */
+    /** @return where the store's rows keep what they decode to, if they do; else null */
+    RowSource rows() {
+        return wrapped() instanceof RowSource rows ? rows : null;
+    }
+
+    /** @return whether the store's values start with a timestamp */
+    boolean timestamped() {
+        return timestamped;
+    }
+
     Before before() {
         return before;
     }

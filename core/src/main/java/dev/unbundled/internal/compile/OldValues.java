@@ -11,6 +11,8 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.DslStoreSuppliers;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.InMemoryKeyValueStore;
 
 /**
  * The old values of views' changes. Kafka Streams hands a table's changes downstream without them (its
@@ -39,15 +41,29 @@ final class OldValues {
     }
 
     private final Set<String> viewStores = ConcurrentHashMap.newKeySet();
+    private final Map<String, RowDecoder> decoders = new ConcurrentHashMap<>();
     private final Map<String, Wanted> wanted = new ConcurrentHashMap<>();
     /** The wrapped stores of the tasks open here, by store name and task. */
     private final Map<String, Map<TaskId, OldValueStore>> open = new ConcurrentHashMap<>();
     /** How many times a view's store was opened or closed here: see {@link #storeGeneration()}. */
     private final AtomicLong generation = new AtomicLong();
+    private CachedRows.Budget readCache;
 
     /** @param store a store that is a view's own store, whose changes the view's tap delivers */
-    void viewStore(String store) {
+    /**
+     * @param store a view's own store
+     * @param decoder how its rows decode, if the view keeps its rows decoded (in memory only); else null
+     */
+    void viewStore(String store, RowDecoder decoder) {
         viewStores.add(store);
+        if (decoder != null) {
+            decoders.putIfAbsent(store, decoder);
+        }
+    }
+
+    /** @return how a store's rows decode, if it keeps them decoded; else null */
+    RowDecoder decoder(String store) {
+        return decoders.get(store);
     }
 
     /** @return the flag of a store's writes */
@@ -60,12 +76,39 @@ final class OldValues {
      * @param suppliers the suppliers of the store's choice
      * @return suppliers whose key-value store keeps old values, for a view's own store; else {@code suppliers}
      */
-    DslStoreSuppliers wrap(String store, DslStoreSuppliers suppliers) {
+    /**
+     * @param store a store's name
+     * @param suppliers the suppliers of its store choice
+     * @param readCacheBytes the heap the choice lets caches of decoded rows in front of its stores take, if
+     *     they are on disk; 0 for none
+     * @return suppliers whose view stores keep old values, and keep decoded rows if their view does
+     */
+    DslStoreSuppliers wrap(String store, DslStoreSuppliers suppliers, long readCacheBytes) {
         if (!viewStores.contains(store)) {
             return suppliers;
         }
         Wanted capturing = wanted(store);
-        return new WrappingSuppliers(suppliers, inner -> OldValueStore.of(inner, capturing, this));
+        boolean decoding = decoders.containsKey(store);
+        CachedRows.Budget budget = decoding && readCacheBytes > 0 ? readCache(readCacheBytes) : null;
+        return new WrappingSuppliers(suppliers, inner -> OldValueStore.of(decoding ? decoded(inner, budget) : inner,
+                capturing, this));
+    }
+
+    /** @return the store that keeps decoded rows: a row store in place of Kafka Streams' in-memory one, a cache in front of one on disk */
+    private static KeyValueStore<Bytes, byte[]> decoded(KeyValueStore<Bytes, byte[]> inner, CachedRows.Budget budget) {
+        if (inner instanceof InMemoryKeyValueStore) {
+            return new RowStore(inner.name());
+        }
+        return budget != null && inner.persistent() ? CachedRows.of(inner, budget) : inner;
+    }
+
+    /** @return the budget every read cache of this runtime shares: the largest any store choice asked for */
+    private synchronized CachedRows.Budget readCache(long bytes) {
+        if (readCache == null) {
+            readCache = new CachedRows.Budget(bytes);
+        }
+        readCache.atLeast(bytes);
+        return readCache;
     }
 
     void register(String store, TaskId task, OldValueStore wrapper) {
@@ -127,7 +170,7 @@ final class OldValues {
         }
 
         @SuppressWarnings("unchecked")
-        private static Serde<Object> erase(Serde<?> serde) {
+        static Serde<Object> erase(Serde<?> serde) {
             return (Serde<Object>) serde;
         }
     }

@@ -216,7 +216,7 @@ public final class StoreRouting {
                                                                           Serde<Object> valueSerde) {
         Serde<Object> values = rowBytes > 0 ? RowSizeCheck.values(storeName, valueSerde, rowBytes) : valueSerde;
         DslStoreSuppliers suppliers = oldValues == null ? suppliersFor(storeName)
-                : oldValues.wrap(storeName, suppliersFor(storeName));
+                : oldValues.wrap(storeName, suppliersFor(storeName), storeFor(storeName).readCacheBytes());
         return Materialized.<Object, Object, KeyValueStore<Bytes, byte[]>>as(storeName)
                 .withKeySerde(keySerde).withValueSerde(values).withStoreType(suppliers);
     }

@@ -29,7 +29,7 @@ public final class MergedIterator<K, V> implements KeyValueIterator<K, V> {
         Head(KeyValueIterator<K, V> iterator, KeyValue<K, V> row) {
             this.iterator = iterator;
             this.row = row;
-            this.key = Bytes.wrap(keys.serialize(null, row.key));
+            this.key = Bytes.wrap(SerialisedRow.keyBytes(row, keys));
         }
 
         @Override

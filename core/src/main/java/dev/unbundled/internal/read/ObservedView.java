@@ -7,8 +7,10 @@ import dev.unbundled.Read;
 import dev.unbundled.ReadListener;
 import dev.unbundled.ReadListener.Kind;
 import dev.unbundled.ReadListener.Outcome;
+import dev.unbundled.ReadOnlyIndex;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
 import java.time.Duration;
@@ -143,6 +145,11 @@ public final class ObservedView<K, V> implements ReadOnlyView<K, V> {
     public ReadOnlyView<K, V> awaitFreshness(Freshness freshness, Duration timeout) {
         view.awaitFreshness(freshness, timeout);
         return this;
+    }
+
+    @Override
+    public <I> ReadOnlyIndex<I, K, V> index(ViewIndex<I, ? super V> index) {
+        return view.index(index);
     }
 
     @Override

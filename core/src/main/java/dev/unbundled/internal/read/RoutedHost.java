@@ -75,4 +75,7 @@ public interface RoutedHost<K, V> extends ViewHost<K, V> {
      */
     record Copies(String instance, boolean standby, Set<Integer> partitions) {
     }
+
+    @Override
+    RoutedHost<Object, V> index(dev.unbundled.ViewIndex<?, ?> index);
 }

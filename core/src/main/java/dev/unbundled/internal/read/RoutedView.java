@@ -4,8 +4,10 @@ import dev.unbundled.ChangeListener;
 import dev.unbundled.Freshness;
 import dev.unbundled.Page;
 import dev.unbundled.Read;
+import dev.unbundled.ReadOnlyIndex;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.ViewStatus;
 import dev.unbundled.internal.read.RoutedHost.Copies;
@@ -402,6 +404,13 @@ public final class RoutedView<K, V> implements ReadOnlyView<K, V> {
     @Override
     public ReadOnlyView<K, V> local() {
         return local;
+    }
+
+    @Override
+    public <I> ReadOnlyIndex<I, K, V> index(ViewIndex<I, ? super V> index) {
+        Objects.requireNonNull(index, () -> "View '" + name() + "': index must not be null");
+        RoutedHost<Object, V> entries = host.index(index);
+        return new IndexReads<>(name(), index, new RoutedView<>(new StoreView<>(entries), entries, maxLag));
     }
 
     @Override

@@ -83,7 +83,10 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
             lower = after;
         }
         KeyValueIterator<K, V> opened;
-        if (prefix != null && lower == null && hasSuccessor(prefix)) {
+        if (store instanceof SerialisedScans serialised) {
+            byte[] start = prefix != null && (lower == null || Arrays.compareUnsigned(prefix, lower) > 0) ? prefix : lower;
+            opened = serialised.scan(start, to);
+        } else if (prefix != null && lower == null && hasSuccessor(prefix)) {
             opened = store.prefixScan(prefix, BYTES);
         } else {
             if (prefix != null && lower == null) {
@@ -139,7 +142,7 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
         public boolean hasNext() {
             while (next == null && !done && rows.hasNext()) {
                 KeyValue<K, V> row = rows.next();
-                byte[] key = keys.serialize(null, row.key);
+                byte[] key = SerialisedRow.keyBytes(row, keys);
                 if (prefix != null && Arrays.compareUnsigned(key, prefix) > 0 && !startsWith(key, prefix)) {
                     done = true;
                 } else if (contains(key)) {

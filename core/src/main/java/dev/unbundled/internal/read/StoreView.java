@@ -4,8 +4,10 @@ import dev.unbundled.ChangeListener;
 import dev.unbundled.Freshness;
 import dev.unbundled.Page;
 import dev.unbundled.Read;
+import dev.unbundled.ReadOnlyIndex;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.ViewStatus;
 import java.lang.ref.Cleaner;
 import java.time.Duration;
@@ -191,6 +193,12 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     @Override
     public ReadOnlyView<K, V> local() {
         return this;
+    }
+
+    @Override
+    public <I> ReadOnlyIndex<I, K, V> index(ViewIndex<I, ? super V> index) {
+        Objects.requireNonNull(index, () -> "View '" + name + "': index must not be null");
+        return new IndexReads<>(name, index, new StoreView<>(host.index(index)));
     }
 
     @Override

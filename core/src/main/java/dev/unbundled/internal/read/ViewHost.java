@@ -124,4 +124,11 @@ public interface ViewHost<K, V> {
      * @return the exception to throw instead
      */
     RuntimeException notReady(RuntimeException cause);
+
+    /**
+     * @param index an index the view declares
+     * @return a host of the index's entries, keyed by {@link IndexedKey}, valued by the view's rows
+     * @throws IllegalArgumentException if the view declares no such index
+     */
+    ViewHost<Object, V> index(dev.unbundled.ViewIndex<?, ?> index);
 }

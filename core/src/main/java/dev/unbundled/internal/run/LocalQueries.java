@@ -3,6 +3,7 @@ package dev.unbundled.internal.run;
 import dev.unbundled.ViewNotReadyException;
 import dev.unbundled.internal.compile.DefinitionImpl;
 import dev.unbundled.internal.read.MergedIterator;
+import dev.unbundled.internal.read.RoutedHost;
 import dev.unbundled.internal.read.ScanSpec;
 import dev.unbundled.remote.KeyAnswer;
 import dev.unbundled.remote.KeyRequest;
@@ -40,7 +41,9 @@ final class LocalQueries implements QueryHandler {
     @Override
     public boolean knows(String view) {
         StreamsRuntime here = runtime;
-        return here != null && here.view(view).isPresent();
+        int dot = view.indexOf('.');
+        return here != null && here.view(dot < 0 ? view : view.substring(0, dot)).filter(running -> dot < 0
+                || ((RunningView<?, ?>) running).definition().index(view.substring(dot + 1)).isPresent()).isPresent();
     }
 
     @Override
@@ -63,17 +66,16 @@ final class LocalQueries implements QueryHandler {
 
     @Override
     public ScanAnswer scan(ScanRequest request) {
-        RunningView<Object, Object> view = ready(request.view());
-        DefinitionImpl<Object, Object> definition = view.definition();
+        RoutedHost<Object, Object> view = scanned(request.view());
         ScanSpec spec = new ScanSpec(request.from(), request.to(), request.prefix(), request.after());
-        requireKeys(request.view(), definition.keySerde(), request.from(), request.to(), request.after());
-        Serializer<Object> keys = definition.keySerde().serializer();
+        requireKeys(request.view(), view.keySerde(), request.from(), request.to(), request.after());
+        Serializer<Object> keys = view.keySerde().serializer();
         List<KeyValueIterator<Object, Object>> parts = new ArrayList<>();
         long generation = view.storeGeneration();
         try {
             for (int partition : new TreeSet<>(request.partitions())) {
                 parts.add(spec.open(copy(view, partition, request.maxLag()).store(), keys,
-                        definition.keySerde().deserializer()));
+                        view.keySerde().deserializer()));
             }
             try (KeyValueIterator<Object, Object> rows = MergedIterator.merge(parts, keys)) {
                 List<ScanAnswer.Row> page = new ArrayList<>();
@@ -81,7 +83,7 @@ final class LocalQueries implements QueryHandler {
                 while (page.size() < request.limit() && rows.hasNext()) {
                     KeyValue<Object, Object> row = rows.next();
                     ScanAnswer.Row serialized = new ScanAnswer.Row(keys.serialize(null, row.key),
-                            definition.valueSerde().serializer().serialize(null, row.value));
+                            view.valueSerde().serializer().serialize(null, row.value));
                     bytes += serialized.key().length + serialized.value().length;
                     if (!page.isEmpty() && bytes > request.maxBytes()) {
                         // The next page starts after the last key sent, so this row comes first there.
@@ -105,11 +107,24 @@ final class LocalQueries implements QueryHandler {
      * Refuses an answer read while one of the view's local stores opened or closed: the copy read may not be the
      * one whose lag was checked, or may have been emptied as it closed.
      */
-    private static void requireSameStores(RunningView<Object, Object> view, long generation, int partition) {
+    private static void requireSameStores(RoutedHost<Object, Object> view, long generation, int partition) {
         if (view.storeGeneration() != generation) {
             throw new RemoteQueryException(view.name(), RemoteQueryException.Reason.NOT_READY, "a copy of "
                     + (partition < 0 ? "a partition" : "partition " + partition) + " here changed while it was read"
                     + " (a task came or went); retry");
+        }
+    }
+
+    /** @return the scanned view, or its index for a name {@code view.index} */
+    private RoutedHost<Object, Object> scanned(String name) {
+        int dot = name.indexOf('.');
+        if (dot < 0) {
+            return ready(name);
+        }
+        try {
+            return ready(name.substring(0, dot)).index(name.substring(dot + 1));
+        } catch (IllegalArgumentException e) {
+            throw new RemoteQueryException(name, RemoteQueryException.Reason.UNKNOWN_VIEW, e.getMessage(), e);
         }
     }
 
@@ -132,7 +147,7 @@ final class LocalQueries implements QueryHandler {
         return running;
     }
 
-    private static Copy copy(RunningView<Object, Object> running, int partition, long maxLag) {
+    private static Copy copy(RoutedHost<Object, Object> running, int partition, long maxLag) {
         String view = running.name();
         try {
             ReadOnlyKeyValueStore<Object, Object> active = running.partitionStore(partition, false);

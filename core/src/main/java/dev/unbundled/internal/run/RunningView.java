@@ -5,6 +5,7 @@ import dev.unbundled.Freshness;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.Subscription;
 import dev.unbundled.ViewException;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.ViewStatus;
 import dev.unbundled.internal.compile.DefinitionImpl;
 import dev.unbundled.internal.compile.LiveStores;
@@ -19,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SortedSet;
@@ -66,6 +68,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     private final LiveStores live;
     private final Serializer<K> keySerializer;
     private final Map<Integer, ReadOnlyKeyValueStore<K, V>> partitionStores = new ConcurrentHashMap<>();
+    private final Map<String, IndexHost<V>> indexes = new ConcurrentHashMap<>();
     private final ReadOnlyView<K, V> reader;
     private volatile ReadOnlyKeyValueStore<K, V> store;
     /** The partition count point reads hash keys over; 0 while unknown, -1 for a global view. */
@@ -168,6 +171,10 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     public V get(K key) {
         engine.requireOpen(name);
         state.requireBuilt();
+        Object remembered = live.remembered(key);
+        if (remembered != LiveStores.UNKNOWN) {
+            return cast(remembered);
+        }
         int partitions = pointReadPartitions();
         if (partitions > 0) {
             Object value = live.get(partitionOf(key, partitions), key);
@@ -178,6 +185,26 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
             // explicit partitions) has keys where the default partitioner would not put them
         }
         return store().get(key);
+    }
+
+    @Override
+    public RoutedHost<Object, V> index(ViewIndex<?, ?> index) {
+        Objects.requireNonNull(index, () -> "View '" + name + "': index must not be null");
+        return index(index.name());
+    }
+
+    /**
+     * @param indexName the name of an index the view declares
+     * @return its entries as a host of scans
+     * @throws IllegalArgumentException if the view declares no such index
+     */
+    RoutedHost<Object, V> index(String indexName) {
+        ViewIndex<?, ?> declared = definition.index(indexName).orElseThrow(() -> new IllegalArgumentException("View '"
+                + name + "' has no index '" + indexName + "'" + (definition.indexes().isEmpty() ? ""
+                : " (it has " + definition.indexes().stream().map(ViewIndex::name).toList() + ")")
+                + "; declare it on the view's definition with withIndex(ViewIndex.of(\"" + indexName + "\", ...))"));
+        return indexes.computeIfAbsent(indexName, n -> new IndexHost<>(cast(this), engine, declared,
+                definition.indexStore(indexName)));
     }
 
     @Override

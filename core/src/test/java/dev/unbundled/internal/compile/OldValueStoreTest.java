@@ -47,6 +47,19 @@ class OldValueStoreTest {
     }
 
     @Test
+    void viewsThatKeepRowsDecoded_keepTheFormat_aRowStoreInMemory_aTimestampedCacheBeforeRocksDb() {
+        RowDecoder decoder = RowDecoder.of(DefinitionImpl.erase(dev.unbundled.View.from(dev.unbundled.Topic.of("t",
+                Serdes.String(), Serdes.String())).materialize("view")));
+
+        assertThat(layers(BuiltInDslStoreSuppliers.IN_MEMORY, decoder, 0)).containsExactly(
+                "MeteredTimestampedKeyValueStore", "InMemoryTimestampedKeyValueStoreMarker", "OldValueStore", "RowStore");
+        assertThat(layers(BuiltInDslStoreSuppliers.ROCKS_DB, decoder, 1 << 20)).containsExactly(
+                "MeteredTimestampedKeyValueStore", "Timestamped", "Timestamped", "RocksDBTimestampedStore");
+        assertThat(layers(BuiltInDslStoreSuppliers.ROCKS_DB, decoder, 0)).containsExactly(
+                "MeteredTimestampedKeyValueStore", "Timestamped", "RocksDBTimestampedStore");
+    }
+
+    @Test
     void plainPersistentStore_underKafkasAdapter_holdsValuesWithoutTimestamps() {
         OldValueStore store = OldValueStore.of(Stores.persistentKeyValueStore("s").get(),
                 new OldValues.Wanted(), new OldValues());
@@ -58,19 +71,23 @@ class OldValueStoreTest {
     @Test
     void otherStores_areNotWrapped() {
         OldValues oldValues = new OldValues();
-        oldValues.viewStore("view");
+        oldValues.viewStore("view", null);
 
-        assertThat(oldValues.wrap("view.join-1-result", BuiltInDslStoreSuppliers.ROCKS_DB))
+        assertThat(oldValues.wrap("view.join-1-result", BuiltInDslStoreSuppliers.ROCKS_DB, 0))
                 .isSameAs(BuiltInDslStoreSuppliers.ROCKS_DB);
-        assertThat(oldValues.wrap("view", BuiltInDslStoreSuppliers.ROCKS_DB))
+        assertThat(oldValues.wrap("view", BuiltInDslStoreSuppliers.ROCKS_DB, 0))
                 .isNotSameAs(BuiltInDslStoreSuppliers.ROCKS_DB);
     }
 
     /** @return the class names of the layers Kafka Streams builds for a view's store, outermost first */
     private static List<String> layers(DslStoreSuppliers suppliers) {
+        return layers(suppliers, null, 0);
+    }
+
+    private static List<String> layers(DslStoreSuppliers suppliers, RowDecoder decoder, long readCacheBytes) {
         OldValues oldValues = new OldValues();
-        oldValues.viewStore("view");
-        KeyValueBytesStoreSupplier supplier = oldValues.wrap("view", suppliers)
+        oldValues.viewStore("view", decoder);
+        KeyValueBytesStoreSupplier supplier = oldValues.wrap("view", suppliers, readCacheBytes)
                 .keyValueStore(new DslKeyValueParams("view", DslStoreFormat.TIMESTAMPED));
         StateStore store = Stores.timestampedKeyValueStoreBuilder(supplier, Serdes.String(), Serdes.String())
                 .withLoggingDisabled().withCachingDisabled().build();

@@ -12,6 +12,7 @@ import dev.unbundled.History;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.serde.Json;
 import dev.unbundled.testkit.ViewAssert;
 import dev.unbundled.testkit.ViewAssertions;
@@ -136,6 +137,19 @@ final class ReferenceViews {
             Map<String, V> expected = reference.apply(model);
             try {
                 ViewAssert<String, V> view = ViewAssertions.assertThat(read).containsExactlyEntriesOf(expected);
+                if (!definition.isGlobal()) {
+                    Map<String, Map<String, V>> buckets = new TreeMap<>();
+                    expected.forEach((key, value) -> {
+                        String bucket = bucket(value);
+                        if (bucket != null) {
+                            buckets.computeIfAbsent(bucket, b -> new TreeMap<>()).put(key, value);
+                        }
+                    });
+                    for (String bucket : List.of("bucket-0", "bucket-1", "bucket-2")) {
+                        view.hasIndexEntries(BUCKETS, bucket, buckets.getOrDefault(bucket, Map.of()));
+                    }
+                    view.hasIndexMatchingRows(BUCKETS);
+                }
                 if (pointReads) {
                     for (String key : EVERY_KEY) {
                         if (expected.containsKey(key)) {
@@ -193,8 +207,20 @@ final class ReferenceViews {
         }
     }
 
+    /**
+     * An index every partitioned view of the test keeps: rows in three buckets by their value's hash, and a
+     * fourth left out of the index (a null index key). Its content must equal the reference rows grouped the
+     * same way, whatever operators made the view.
+     */
+    static final ViewIndex<String, Object> BUCKETS = ViewIndex.of("buckets", ReferenceViews::bucket, Serdes.String());
+
+    static String bucket(Object value) {
+        int bucket = Math.floorMod(value.hashCode(), 4);
+        return bucket == 3 ? null : "bucket-" + bucket;
+    }
+
     static <V> ViewCheck<V> check(ViewDefinition<String, V> definition, Function<Model, Map<String, V>> reference) {
-        return new ViewCheck<>(definition, reference);
+        return new ViewCheck<>(definition.isGlobal() ? definition : definition.withIndex(BUCKETS), reference);
     }
 
     /** @return every view of the test, with its reference; new definitions on each call */

@@ -1,0 +1,209 @@
+package dev.unbundled.internal.run;
+
+import dev.unbundled.ChangeListener;
+import dev.unbundled.Freshness;
+import dev.unbundled.Subscription;
+import dev.unbundled.ViewIndex;
+import dev.unbundled.ViewStatus;
+import dev.unbundled.internal.read.IndexRows;
+import dev.unbundled.internal.read.IndexedKey;
+import dev.unbundled.internal.read.RoutedHost;
+import dev.unbundled.remote.Transport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.LagInfo;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
+import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * The entries of one index of a running view, as a host of scans: keyed by {@link IndexedKey}, valued by the
+ * view's rows, each partition's index store joined with the view's store of the same partition
+ * ({@link IndexRows}). Its name is the view's and the index's, {@code view.index}: what remote scans name.
+ * Where it is, whether it is ready and how far behind are the view's.
+ *
+ * @param <V> the view's value type
+ */
+final class IndexHost<V> implements RoutedHost<Object, V> {
+    private final RunningView<Object, V> view;
+    private final Engine engine;
+    private final String name;
+    private final String store;
+    private final Serde<Object> keySerde;
+    private final IndexRows.IndexCheck check;
+    private final Map<Integer, ReadOnlyKeyValueStore<Object, V>> partitionStores = new ConcurrentHashMap<>();
+
+    IndexHost(RunningView<Object, V> view, Engine engine, ViewIndex<?, ?> index, String store) {
+        this.view = view;
+        this.engine = engine;
+        this.name = view.name() + "." + index.name();
+        this.store = store;
+        this.keySerde = IndexedKey.serde(view.keySerde().deserializer());
+        this.check = new IndexRows.IndexCheck(index);
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public Serde<Object> keySerde() {
+        return keySerde;
+    }
+
+    @Override
+    public Serde<V> valueSerde() {
+        return view.valueSerde();
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Object, V> store() {
+        List<ReadOnlyKeyValueStore<Object, V>> stores = partitionStores();
+        if (stores.size() != 1) {
+            throw new UnsupportedOperationException("Index '" + name + "' is read by scans of its partitions");
+        }
+        return stores.get(0);
+    }
+
+    @Override
+    public List<ReadOnlyKeyValueStore<Object, V>> partitionStores() {
+        engine.requireOpen(view.name());
+        SortedSet<Integer> partitions = new TreeSet<>();
+        engine.streams.metadataForLocalThreads().forEach(thread -> thread.activeTasks()
+                .forEach(task -> partitions.add(task.taskId().partition())));
+        List<ReadOnlyKeyValueStore<Object, V>> stores = new ArrayList<>();
+        for (int partition : partitions) {
+            try {
+                ReadOnlyKeyValueStore<Object, V> rows = partitionStore(partition, false);
+                rows.approximateNumEntries();
+                stores.add(rows);
+            } catch (InvalidStateStorePartitionException e) {
+                // a task of another sub-topology has this partition; the view's store does not
+            }
+        }
+        if (stores.isEmpty()) {
+            throw notReady(null);
+        }
+        return stores;
+    }
+
+    @Override
+    public ReadOnlyKeyValueStore<Object, V> partitionStore(int partition, boolean standby) {
+        ReadOnlyKeyValueStore<Object, V> viewRows = view.partitionStore(partition, standby);
+        return partitionStores.computeIfAbsent(partition * 2 + (standby ? 1 : 0), slot -> {
+            StoreQueryParameters<ReadOnlyKeyValueStore<Bytes, byte[]>> query = StoreQueryParameters
+                    .fromNameAndType(store, QueryableStoreTypes.<Bytes, byte[]>keyValueStore()).withPartition(partition);
+            try {
+                return rows(engine.streams.store(standby ? query.enableStaleStores() : query), viewRows);
+            } catch (StreamsException e) {
+                throw notReady(e);
+            }
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private ReadOnlyKeyValueStore<Object, V> rows(ReadOnlyKeyValueStore<Bytes, byte[]> index,
+                                                  ReadOnlyKeyValueStore<Object, V> viewRows) {
+        return (ReadOnlyKeyValueStore<Object, V>) (ReadOnlyKeyValueStore<?, ?>) new IndexRows(index,
+                (ReadOnlyKeyValueStore<Object, Object>) viewRows, view.keySerde().deserializer(), check);
+    }
+
+    @Override
+    public long storeLag(int partition) {
+        Map<String, Map<Integer, LagInfo>> lags;
+        try {
+            lags = engine.storeLags();
+        } catch (StreamsException e) {
+            throw notReady(e);
+        }
+        LagInfo lag = lags.getOrDefault(store, Map.of()).get(partition);
+        return lag == null ? Long.MAX_VALUE : Math.max(lag.offsetLag(), view.storeLag(partition));
+    }
+
+    @Override
+    public long storeGeneration() {
+        return view.storeGeneration();
+    }
+
+    @Override
+    public List<Copies> scanPlan(boolean standbys) {
+        return view.scanPlan(standbys);
+    }
+
+    @Override
+    public Transport transport() {
+        return view.transport();
+    }
+
+    @Override
+    public String instance() {
+        return view.instance();
+    }
+
+    @Override
+    public ViewStatus status() {
+        return view.status();
+    }
+
+    @Override
+    public void awaitReady(Duration timeout) {
+        view.awaitReady(timeout);
+    }
+
+    @Override
+    public void awaitFreshness(Freshness freshness, Duration timeout) {
+        view.awaitFreshness(freshness, timeout);
+    }
+
+    @Override
+    public void requireLocal(Freshness freshness) {
+        view.requireLocal(freshness);
+    }
+
+    @Override
+    public RuntimeException notReady(RuntimeException cause) {
+        return view.notReady(cause);
+    }
+
+    @Override
+    public KeyQueryMetadata keyMetadata(Object key) {
+        throw unsupported("a key's owner");
+    }
+
+    @Override
+    public Optional<V> liveGet(int partition, Object key) {
+        throw unsupported("a get");
+    }
+
+    @Override
+    public V getAsOf(Object key, long asOfMillis) {
+        throw unsupported("a read as of a time");
+    }
+
+    @Override
+    public Subscription subscribe(ChangeListener<Object, V> listener, int capacity) {
+        throw unsupported("a subscription");
+    }
+
+    @Override
+    public RoutedHost<Object, V> index(ViewIndex<?, ?> index) {
+        throw unsupported("an index");
+    }
+
+    private UnsupportedOperationException unsupported(String what) {
+        return new UnsupportedOperationException("Index '" + name + "' is read by index key (get, range, prefixScan,"
+                + " page); " + what + " is read on the view");
+    }
+}
