@@ -65,7 +65,7 @@ public final class Benchmarks {
 
     /** @return every run, in the order of {@link Settings#RUNS} */
     static List<Scenario> scenarios() {
-        return List.of(new ReadBenchmarks(), new MaterialiseRun(), new JoinRun(), new AggregateRun(), new RebuildRun(),
+        return List.of(new ReadBenchmarks(), new MaterialiseRun(), new IndexRun(), new JoinRun(), new AggregateRun(), new RebuildRun(),
                 new FreshnessRun(), new ExactlyOnceRun(), new RoutedReadsRun());
     }
 }

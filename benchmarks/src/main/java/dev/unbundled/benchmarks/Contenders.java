@@ -134,6 +134,15 @@ public final class Contenders {
         }
     }
 
+    /**
+     * @param contender an Unbundled contender
+     * @param definition one of its views
+     * @return the view, to read beyond {@link Contender#reader} (its indexes, scans)
+     */
+    public static <K, V> ReadOnlyView<K, V> view(Contender contender, ViewDefinition<K, V> definition) {
+        return ((UnbundledContender) contender).runtime.view(definition);
+    }
+
     private static final class UnbundledContender implements Contender {
         private final ViewRuntime runtime;
         private final String applicationId;

@@ -148,6 +148,14 @@ public final class Model {
     }
 
     /**
+     * @param key a key of {@link #productKey}
+     * @return the product's number
+     */
+    public static long productIndex(String key) {
+        return Long.parseLong(key.substring(2));
+    }
+
+    /**
      * @param i the product's number
      * @param version 0 for the first name, higher for each rename
      * @return the product

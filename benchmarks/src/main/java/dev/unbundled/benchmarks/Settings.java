@@ -60,8 +60,8 @@ public record Settings(int partitions, int rounds, int warmupPercent, long produ
                        List<String> jmhJvmArgs, Set<String> only) {
 
     /** The runs there are, in the order they are done. */
-    public static final List<String> RUNS = List.of("reads", "materialise", "join", "aggregate", "rebuild", "freshness",
-            "exactly-once", "routed");
+    public static final List<String> RUNS = List.of("reads", "materialise", "index", "join", "aggregate", "rebuild",
+            "freshness", "exactly-once", "routed");
 
     /** @return the defaults, changed by any {@code bench.*} system property that is set and not empty */
     public static Settings fromSystemProperties() {

@@ -3,6 +3,7 @@ package dev.unbundled.benchmarks;
 import dev.unbundled.Topic;
 import dev.unbundled.View;
 import dev.unbundled.ViewDefinition;
+import dev.unbundled.ViewIndex;
 import dev.unbundled.benchmarks.Model.Order;
 import dev.unbundled.benchmarks.Model.OrderNote;
 import dev.unbundled.benchmarks.Model.Play;
@@ -25,7 +26,42 @@ public final class UnbundledViews {
     /** The name of the top-songs-per-genre view. */
     public static final String TOP_SONGS = "top-songs";
 
+    /** The name of the products view re-keyed by price, the index's alternative. */
+    public static final String PRODUCTS_BY_PRICE = "products-by-price";
+    /** Products by price: about ten products share a price at 100,000 products. */
+    public static final ViewIndex<Integer, Product> BY_PRICE = ViewIndex.of("by-price", Product::priceCents,
+            Serdes.Integer());
+
     private UnbundledViews() {
+    }
+
+    /**
+     * @param products the products topic
+     * @return product id to product, with an index by price
+     */
+    public static ViewDefinition<String, Product> indexedProducts(Topic<String, Product> products) {
+        return products(products).withIndex(BY_PRICE);
+    }
+
+    /**
+     * What a service does without indexes: a second view of the same products, keyed by price and then name
+     * (names are unique), read by prefix. Its rows are updated apart from the first view's.
+     *
+     * @param products the products topic
+     * @return {@code price/name} to product
+     */
+    public static ViewDefinition<String, Product> productsByPrice(Topic<String, Product> products) {
+        return View.from(products).rekey(UnbundledViews::priceKey, Serdes.String()).materialize(PRODUCTS_BY_PRICE);
+    }
+
+    /** @return the key of a product in {@link #productsByPrice}: its price, zero-padded, a slash, its name */
+    public static String priceKey(Product product) {
+        return pricePrefix(product.priceCents()) + product.name();
+    }
+
+    /** @return the prefix of every key of one price in {@link #productsByPrice} */
+    public static String pricePrefix(int priceCents) {
+        return String.format("%08d/", priceCents);
     }
 
     /**

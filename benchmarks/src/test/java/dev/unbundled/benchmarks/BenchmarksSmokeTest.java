@@ -63,6 +63,21 @@ class BenchmarksSmokeTest {
     }
 
     @Test
+    void run_tinySizes_readsAndIndexesCompareTheReadCacheAndTheIndexWithTheirAlternatives() {
+        assertThat(comparisons("reads")).contains(
+                "get, rows kept decoded vs read cache off: ReadOnlyView.get / ReadOnlyView.get, withReadCache(false)",
+                "range of 100 entries, rows kept decoded vs read cache off: ReadOnlyView.range"
+                        + " / ReadOnlyView.range, withReadCache(false)",
+                "index get (the products of one price) vs a re-keyed view's prefix scan: ReadOnlyIndex.get"
+                        + " / second view's prefixScan");
+        String sides = ": view with an index by price / view and a second view re-keyed by price";
+        assertThat(comparisons("index")).containsExactly(
+                "products kept with their index by price while running, throughput" + sides,
+                "products kept with their index by price while running, CPU (process, broker included)" + sides,
+                "products kept with their index by price while running, CPU (Streams threads only)" + sides);
+    }
+
+    @Test
     void run_tinySizes_readsAndMaterialiseRunOnRocksDbToo() {
         assertThat(comparisons("reads")).contains(
                 "get on RocksDB, mean: ReadOnlyView.get / raw store get",

@@ -32,6 +32,16 @@ public class PointReads {
     }
 
     /**
+     * @param state the view with its read cache off
+     * @param keys the keys
+     * @return the product, decoded on every read
+     */
+    @Benchmark
+    public Optional<Product> viewGetUncached(ReadStates.UncachedViewState state, ReadStates.Keys keys) {
+        return state.view.get(keys.next());
+    }
+
+    /**
      * @param state the raw store
      * @param keys the keys
      * @return the product

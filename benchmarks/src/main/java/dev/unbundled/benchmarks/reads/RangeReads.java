@@ -35,6 +35,19 @@ public class RangeReads {
     }
 
     /**
+     * @param state the view with its read cache off
+     * @param ranges the ranges
+     * @param sink consumes the rows
+     */
+    @Benchmark
+    public void viewRangeUncached(ReadStates.UncachedViewState state, ReadStates.Ranges ranges, Blackhole sink) {
+        int range = ranges.advance();
+        try (Stream<Map.Entry<String, Product>> rows = state.view.range(ranges.from[range], ranges.to[range])) {
+            rows.forEach(sink::consume);
+        }
+    }
+
+    /**
      * @param state the raw store
      * @param ranges the ranges
      * @param sink consumes the rows

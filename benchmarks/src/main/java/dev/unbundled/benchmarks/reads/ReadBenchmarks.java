@@ -58,7 +58,12 @@ public final class ReadBenchmarks implements Scenario {
             for (Storage storage : settings.stores()) {
                 results.addAll(run(options(settings, forkArgs, storage)));
             }
-            return figures(index(results), settings);
+            List<Figure> figures = figures(index(results), settings);
+            if (settings.readRecords() >= ReadMemory.LEAST_RECORDS) {
+                figures.add(ReadMemory.figure(name(), lab.kafka().bootstrapServers(), topic.name(),
+                        settings.readRecords()));
+            }
+            return figures;
         } finally {
             ReadFixture.closeAll();
         }
@@ -76,7 +81,8 @@ public final class ReadBenchmarks implements Scenario {
 
     private static ChainedOptionsBuilder options(Settings settings, List<String> forkArgs, Storage storage) {
         ChainedOptionsBuilder options = new OptionsBuilder()
-                .include("(" + PointReads.class.getName() + "|" + RangeReads.class.getName() + ")\\."
+                .include("(" + PointReads.class.getName() + "|" + RangeReads.class.getName() + "|"
+                        + IndexLookups.class.getName() + ")\\."
                         + settings.jmhInclude())
                 .param("store", storage.id())
                 .forks(settings.jmhForks())
@@ -91,7 +97,8 @@ public final class ReadBenchmarks implements Scenario {
                 .verbosity(settings.jmhForks() == 0 ? VerboseMode.SILENT : VerboseMode.NORMAL);
         if (storage != Storage.MEMORY) {
             // the benchmarks that read no view or raw store ran once, with the in-memory run
-            options.exclude("\\.(rawPartitionStoreGet|rawBytesStoreGet|hashMapGet|jsonDeserialise|treeMapRange)$")
+            options.exclude("\\.(rawPartitionStoreGet|rawBytesStoreGet|hashMapGet|jsonDeserialise|treeMapRange"
+                    + "|viewGetUncached|viewRangeUncached|indexGet|rekeyedPrefixScan)$")
                     .mode(Mode.AverageTime);
         }
         settings.jmhProfilers().forEach(options::addProfiler);
@@ -137,7 +144,11 @@ public final class ReadBenchmarks implements Scenario {
         add(figures, "get, p50", scores, "viewGet" + memory + "/sample", get, "rawStoreGet" + memory + "/sample", raw,
                 Target.valueAtMost(1000, "ns"));
         add(figures, "get vs the floor", scores, "viewGet" + memory + "/avgt", get, "hashMapGet/avgt", "HashMap.get",
-                null);
+                Target.ratioAtMost(2));
+        add(figures, "get, rows kept decoded vs read cache off", scores, "viewGet" + memory + "/avgt", get,
+                "viewGetUncached/avgt", "ReadOnlyView.get, withReadCache(false)", null);
+        add(figures, "index get (the products of one price) vs a re-keyed view's prefix scan", scores,
+                "indexGet/avgt", "ReadOnlyIndex.get", "rekeyedPrefixScan/avgt", "second view's prefixScan", null);
         add(figures, "get: all partitions' stores vs the key's own", scores, "rawStoreGet" + memory + "/avgt",
                 "raw store get, every partition", "rawPartitionStoreGet/avgt", "raw store get, key's partition", null);
         add(figures, "what deserialising costs: store of JSON values vs of bytes", scores,
@@ -150,7 +161,10 @@ public final class ReadBenchmarks implements Scenario {
                     "ReadOnlyView.range", "rawStoreRange" + memory + "/" + size + "/avgt", "raw store range", null);
             add(figures, "range of " + size + " entries vs the floor", scores,
                     "viewRange" + memory + "/" + size + "/avgt", "ReadOnlyView.range", "treeMapRange/" + size + "/avgt",
-                    "TreeMap.subMap", null);
+                    "TreeMap.subMap", Target.ratioAtMost(4));
+            add(figures, "range of " + size + " entries, rows kept decoded vs read cache off", scores,
+                    "viewRange" + memory + "/" + size + "/avgt", "ReadOnlyView.range",
+                    "viewRangeUncached/" + size + "/avgt", "ReadOnlyView.range, withReadCache(false)", null);
         }
         rocksDbFigures(figures, scores);
         return figures;

@@ -1,6 +1,8 @@
 package dev.unbundled.benchmarks.reads;
 
 import dev.unbundled.ReadOnlyView;
+import dev.unbundled.Topic;
+import dev.unbundled.ViewDefinition;
 import dev.unbundled.ViewRuntime;
 import dev.unbundled.benchmarks.HandWritten;
 import dev.unbundled.benchmarks.KeyCursor;
@@ -66,6 +68,7 @@ public final class ReadFixture {
     private final List<AutoCloseable> running = new ArrayList<>();
     private Path stateRoot;
     private final Map<Storage, ReadOnlyView<String, Product>> views = new EnumMap<>(Storage.class);
+    private final Map<Variant, ReadOnlyView<String, Product>> variants = new EnumMap<>(Variant.class);
     private final Map<Storage, ReadOnlyKeyValueStore<String, Product>> stores = new EnumMap<>(Storage.class);
     private final Map<Storage, KafkaStreams> storeApps = new EnumMap<>(Storage.class);
     private List<ReadOnlyKeyValueStore<String, Product>> partitionStores;
@@ -131,6 +134,42 @@ public final class ReadFixture {
             awaitFull(key -> started.get(key).isPresent());
             view = started;
             views.put(storage, view);
+        }
+        return view;
+    }
+
+    /** Other in-memory views of the same topic, for what the read cache and indexes change. */
+    public enum Variant {
+        /** The products view with its read cache off: every read decodes. */
+        UNCACHED,
+        /** The products view with an index by price. */
+        INDEXED,
+        /** A second view of the products, keyed by price and name. */
+        BY_PRICE
+    }
+
+    /**
+     * @param variant which view
+     * @return it, started and holding every product (the variants share no application)
+     */
+    public synchronized ReadOnlyView<String, Product> view(Variant variant) {
+        ReadOnlyView<String, Product> view = variants.get(variant);
+        if (view == null) {
+            Topic<String, Product> products = Model.products(topic);
+            ViewDefinition<String, Product> definition = switch (variant) {
+                case UNCACHED -> UnbundledViews.products(products).withReadCache(false);
+                case INDEXED -> UnbundledViews.indexedProducts(products);
+                case BY_PRICE -> UnbundledViews.productsByPrice(products);
+            };
+            ViewRuntime runtime = ViewRuntime.builder()
+                    .applicationId("read-" + variant.name().toLowerCase(java.util.Locale.ROOT) + "-" + UUID.randomUUID())
+                    .bootstrapServers(bootstrap).stateDir(stateDir()).view(definition).start();
+            running.add(runtime);
+            ReadOnlyView<String, Product> started = runtime.view(definition).awaitReady(PATIENCE);
+            awaitFull(key -> started.get(variant == Variant.BY_PRICE
+                    ? UnbundledViews.priceKey(Model.product(Model.productIndex(key), 0)) : key).isPresent());
+            view = started;
+            variants.put(variant, view);
         }
         return view;
     }

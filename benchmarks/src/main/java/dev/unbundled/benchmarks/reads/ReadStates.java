@@ -1,9 +1,11 @@
 package dev.unbundled.benchmarks.reads;
 
+import dev.unbundled.ReadOnlyIndex;
 import dev.unbundled.ReadOnlyView;
 import dev.unbundled.benchmarks.Model;
 import dev.unbundled.benchmarks.Model.Product;
 import dev.unbundled.benchmarks.Storage;
+import dev.unbundled.benchmarks.UnbundledViews;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -44,6 +46,84 @@ public final class ReadStates {
         @TearDown(Level.Trial)
         public void close() {
             ReadFixture.closeIfForked();
+        }
+    }
+
+    /** The in-memory view with its read cache off. */
+    @State(Scope.Benchmark)
+    public static class UncachedViewState {
+        ReadOnlyView<String, Product> view;
+
+        /** Starts the view, or finds it started. */
+        @Setup(Level.Trial)
+        public void open() {
+            view = ReadFixture.shared().view(ReadFixture.Variant.UNCACHED);
+        }
+
+        /** Stops it in a fork. */
+        @TearDown(Level.Trial)
+        public void close() {
+            ReadFixture.closeIfForked();
+        }
+    }
+
+    /** The in-memory view with an index by price. */
+    @State(Scope.Benchmark)
+    public static class IndexedViewState {
+        ReadOnlyIndex<Integer, String, Product> byPrice;
+
+        /** Starts the view, or finds it started. */
+        @Setup(Level.Trial)
+        public void open() {
+            byPrice = ReadFixture.shared().view(ReadFixture.Variant.INDEXED).index(UnbundledViews.BY_PRICE);
+        }
+
+        /** Stops it in a fork. */
+        @TearDown(Level.Trial)
+        public void close() {
+            ReadFixture.closeIfForked();
+        }
+    }
+
+    /** The in-memory view re-keyed by price and name. */
+    @State(Scope.Benchmark)
+    public static class RekeyedViewState {
+        ReadOnlyView<String, Product> view;
+
+        /** Starts the view, or finds it started. */
+        @Setup(Level.Trial)
+        public void open() {
+            view = ReadFixture.shared().view(ReadFixture.Variant.BY_PRICE);
+        }
+
+        /** Stops it in a fork. */
+        @TearDown(Level.Trial)
+        public void close() {
+            ReadFixture.closeIfForked();
+        }
+    }
+
+    /** Prices some products have, at random, the same order for every benchmark. */
+    @State(Scope.Thread)
+    public static class Prices {
+        private static final int MASK = 1023;
+        int[] prices;
+        int next;
+
+        /** Draws the prices. */
+        @Setup(Level.Trial)
+        public void open() {
+            long records = ReadFixture.shared().records();
+            Random random = new Random(42);
+            prices = new int[MASK + 1];
+            for (int i = 0; i < prices.length; i++) {
+                prices[i] = Model.product(Math.floorMod(random.nextLong(), records), 0).priceCents();
+            }
+        }
+
+        /** @return the next price */
+        public int next() {
+            return prices[next++ & MASK];
         }
     }
 
