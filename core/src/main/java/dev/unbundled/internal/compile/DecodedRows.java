@@ -1,13 +1,15 @@
 package dev.unbundled.internal.compile;
 
+import dev.unbundled.internal.read.LookaheadRows;
 import dev.unbundled.internal.read.SerialisedRow;
 import dev.unbundled.internal.read.SerialisedScans;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -47,13 +49,27 @@ final class DecodedRows implements ReadOnlyKeyValueStore<Object, Object>, Serial
 
     @Override
     public Object get(Object key) {
+        requireServing();
         Bytes serialised = Bytes.wrap(decoder.serialize(key));
         RowStore.Row row = store.row(serialised);
-        return row == null ? null : row.decoded(decoder, serialised).value();
+        Object value = row == null ? null : row.decoded(decoder, serialised).value();
+        requireServing();
+        return value;
+    }
+
+    /**
+     * Refuses a read of a store whose task no longer runs here: a closed row store is empty, and an answer
+     * read from it would say "no row" where the view may hold one.
+     */
+    void requireServing() {
+        if (!store.serving()) {
+            throw new InvalidStateStoreException("The store's task does not run here any more (it moved or closed)");
+        }
     }
 
     @Override
     public <K, V> KeyValueIterator<K, V> scan(byte[] from, byte[] to) {
+        requireServing();
         return new Rows<>(((RowStore) store).rows(from == null ? null : Bytes.wrap(from),
                 to == null ? null : Bytes.wrap(to)));
     }
@@ -70,6 +86,7 @@ final class DecodedRows implements ReadOnlyKeyValueStore<Object, Object>, Serial
 
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<Object, Object> prefixScan(P prefix, PS prefixKeySerializer) {
+        requireServing();
         Bytes from = Bytes.wrap(prefixKeySerializer.serialize(null, prefix));
         return new Rows<>(((RowStore) store).rows(from, null), from.get());
     }
@@ -80,10 +97,9 @@ final class DecodedRows implements ReadOnlyKeyValueStore<Object, Object>, Serial
     }
 
     /** Rows of the store, decoded, stopping at the first key past the prefix if there is one. */
-    private final class Rows<K, V> implements KeyValueIterator<K, V> {
+    private final class Rows<K, V> extends LookaheadRows<K, V> {
         private final Iterator<Map.Entry<Bytes, RowStore.Row>> rows;
         private final byte[] prefix;
-        private SerialisedRow<K, V> next;
 
         Rows(Iterator<Map.Entry<Bytes, RowStore.Row>> rows) {
             this(rows, null);
@@ -96,34 +112,19 @@ final class DecodedRows implements ReadOnlyKeyValueStore<Object, Object>, Serial
 
         @Override
         @SuppressWarnings("unchecked")
-        public boolean hasNext() {
-            if (next == null && rows.hasNext()) {
-                Map.Entry<Bytes, RowStore.Row> row = rows.next();
-                byte[] key = row.getKey().get();
-                if (prefix == null || startsWith(key, prefix)) {
-                    RowStore.Decoded decoded = row.getValue().decoded(decoder, row.getKey());
-                    next = new SerialisedRow<>((K) decoded.key(), (V) decoded.value(), key);
-                }
+        protected KeyValue<K, V> advance() {
+            if (!rows.hasNext()) {
+                // a store that closed while it was scanned ends early: say so rather than answer part of it
+                requireServing();
+                return null;
             }
-            return next != null;
-        }
-
-        @Override
-        public KeyValue<K, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
+            Map.Entry<Bytes, RowStore.Row> row = rows.next();
+            byte[] key = row.getKey().get();
+            if (prefix != null && !startsWith(key, prefix)) {
+                return null;
             }
-            KeyValue<K, V> row = next;
-            next = null;
-            return row;
-        }
-
-        @Override
-        public K peekNextKey() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return next.key;
+            RowStore.Decoded decoded = row.getValue().decoded(decoder, row.getKey());
+            return new SerialisedRow<>((K) decoded.key(), (V) decoded.value(), key);
         }
 
         @Override
@@ -132,7 +133,7 @@ final class DecodedRows implements ReadOnlyKeyValueStore<Object, Object>, Serial
         }
 
         private static boolean startsWith(byte[] key, byte[] prefix) {
-            return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+            return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
         }
     }
 }

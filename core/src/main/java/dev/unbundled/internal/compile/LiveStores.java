@@ -114,8 +114,10 @@ public final class LiveStores {
     }
 
     private Object decoded(DecodedRows rows, Object key) {
+        rows.requireServing();
         Bytes serialised = Bytes.wrap(rows.decoder().serialize(key));
         RowStore.Row row = rows.store().row(serialised);
+        rows.requireServing();
         if (row == null) {
             return null;
         }

@@ -1,5 +1,6 @@
 package dev.unbundled.internal.compile;
 
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -237,7 +238,7 @@ final class RowStore implements KeyValueStore<Bytes, byte[]>, RowSource {
     private static byte[] successor(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {
             if (prefix[i] != (byte) 0xFF) {
-                byte[] past = java.util.Arrays.copyOf(prefix, i + 1);
+                byte[] past = Arrays.copyOf(prefix, i + 1);
                 past[i]++;
                 return past;
             }

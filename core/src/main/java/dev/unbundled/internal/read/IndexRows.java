@@ -2,7 +2,6 @@ package dev.unbundled.internal.read;
 
 import dev.unbundled.ViewIndex;
 import java.util.Arrays;
-import java.util.NoSuchElementException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Bytes;
@@ -97,9 +96,8 @@ public final class IndexRows implements ReadOnlyKeyValueStore<Object, Object>, S
     }
 
     /** The index's entries joined with the view's rows, skipping those the view no longer files there. */
-    private final class Rows<K, V> implements KeyValueIterator<K, V> {
+    private final class Rows<K, V> extends LookaheadRows<K, V> {
         private final KeyValueIterator<Bytes, byte[]> entries;
-        private SerialisedRow<K, V> next;
 
         Rows(KeyValueIterator<Bytes, byte[]> entries) {
             this.entries = entries;
@@ -107,8 +105,8 @@ public final class IndexRows implements ReadOnlyKeyValueStore<Object, Object>, S
 
         @Override
         @SuppressWarnings("unchecked")
-        public boolean hasNext() {
-            while (next == null && entries.hasNext()) {
+        protected KeyValue<K, V> advance() {
+            while (entries.hasNext()) {
                 byte[] entry = entries.next().key.get();
                 int at = IndexKeys.viewKeyAt(entry);
                 if (at < 0) {
@@ -117,10 +115,10 @@ public final class IndexRows implements ReadOnlyKeyValueStore<Object, Object>, S
                 Object viewKey = viewKeys.deserialize(null, Arrays.copyOfRange(entry, at, entry.length));
                 Object value = view.get(viewKey);
                 if (value != null && filedHere(entry, at, value)) {
-                    next = new SerialisedRow<>((K) new IndexedKey(viewKey, entry), (V) value, entry);
+                    return new SerialisedRow<>((K) new IndexedKey(viewKey, entry), (V) value, entry);
                 }
             }
-            return next != null;
+            return null;
         }
 
         private boolean filedHere(byte[] entry, int at, Object value) {
@@ -131,24 +129,6 @@ public final class IndexRows implements ReadOnlyKeyValueStore<Object, Object>, S
                 return false;   // the writer left such a row out of the index
             }
             return escaped != null && IndexKeys.filedUnder(entry, at, escaped);
-        }
-
-        @Override
-        public KeyValue<K, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            KeyValue<K, V> row = next;
-            next = null;
-            return row;
-        }
-
-        @Override
-        public K peekNextKey() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return next.key;
         }
 
         @Override

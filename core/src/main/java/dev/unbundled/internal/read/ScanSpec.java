@@ -6,7 +6,6 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.NoSuchElementException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
@@ -127,10 +126,9 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
     }
 
     /** The store's rows from the lower bound on, skipping the resume key and stopping past the prefix. */
-    private final class Bounded<K, V> implements KeyValueIterator<K, V> {
+    private final class Bounded<K, V> extends LookaheadRows<K, V> {
         private final KeyValueIterator<K, V> rows;
         private final Serializer<K> keys;
-        private KeyValue<K, V> next;
         private boolean done;
 
         Bounded(KeyValueIterator<K, V> rows, Serializer<K> keys) {
@@ -139,35 +137,17 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
         }
 
         @Override
-        public boolean hasNext() {
-            while (next == null && !done && rows.hasNext()) {
+        protected KeyValue<K, V> advance() {
+            while (!done && rows.hasNext()) {
                 KeyValue<K, V> row = rows.next();
                 byte[] key = SerialisedRow.keyBytes(row, keys);
                 if (prefix != null && Arrays.compareUnsigned(key, prefix) > 0 && !startsWith(key, prefix)) {
                     done = true;
                 } else if (contains(key)) {
-                    next = row;
+                    return row;
                 }
             }
-            return next != null;
-        }
-
-        @Override
-        public KeyValue<K, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            KeyValue<K, V> row = next;
-            next = null;
-            return row;
-        }
-
-        @Override
-        public K peekNextKey() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return next.key;
+            return null;
         }
 
         @Override

@@ -20,7 +20,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyQueryMetadata;
-import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.InvalidStateStorePartitionException;
 import org.apache.kafka.streams.errors.StreamsException;
@@ -120,16 +119,10 @@ final class IndexHost<V> implements RoutedHost<Object, V> {
                 (ReadOnlyKeyValueStore<Object, Object>) viewRows, view.keySerde().deserializer(), check);
     }
 
+    /** @return how far behind the index's copy or the view's is, whichever is further */
     @Override
     public long storeLag(int partition) {
-        Map<String, Map<Integer, LagInfo>> lags;
-        try {
-            lags = engine.storeLags();
-        } catch (StreamsException e) {
-            throw notReady(e);
-        }
-        LagInfo lag = lags.getOrDefault(store, Map.of()).get(partition);
-        return lag == null ? Long.MAX_VALUE : Math.max(lag.offsetLag(), view.storeLag(partition));
+        return Math.max(view.storeLag(store, partition), view.storeLag(partition));
     }
 
     @Override

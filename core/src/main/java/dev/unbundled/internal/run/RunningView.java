@@ -365,13 +365,18 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     /** @return how many records the local copy of a view's partition is behind its changelog, read at most every 250 ms */
     @Override
     public long storeLag(int partition) {
+        return storeLag(storeName, partition);
+    }
+
+    /** @return how many records the local copy of one of the view's stores is behind its changelog */
+    long storeLag(String store, int partition) {
         Map<String, Map<Integer, LagInfo>> lags;
         try {
             lags = engine.storeLags();
         } catch (StreamsException e) {
             throw notReady(e);
         }
-        LagInfo lag = lags.getOrDefault(storeName, Map.of()).get(partition);
+        LagInfo lag = lags.getOrDefault(store, Map.of()).get(partition);
         return lag == null ? Long.MAX_VALUE : lag.offsetLag();
     }
 
