@@ -41,14 +41,45 @@ final class LiveMaterialise {
         return ThroughputFigures.of(run, what, rounds, Function.identity());
     }
 
+    /**
+     * What keeping rows decoded costs the in-memory view's maintenance: the same view kept up to date while
+     * running, with its rows kept decoded (Unbundled's row store, the default) and with its read cache off
+     * (Kafka Streams' in-memory store), in A/B rounds.
+     *
+     * @param lab the lab
+     * @param run the run's name, for the figures and the log
+     * @param records products sent in each measured run
+     * @return throughput, and CPU per million records, rows kept decoded against read cache off
+     */
+    static List<Figure> readCacheFigures(Lab lab, String run, long records) {
+        long warmupRecords = records * lab.settings().warmupPercent() / 100;
+        AbRounds<Window> rounds = AbRounds.run(lab, run + " while running, read cache on and off", warmupRecords > 0,
+                (decoded, measured) -> once(lab, measured ? records : warmupRecords, Storage.MEMORY, true,
+                        decoded ? null : "uncached-"));
+        String what = "products materialised while running, rows kept decoded vs read cache off";
+        return ThroughputFigures.of(run, what, rounds, Function.identity()).stream()
+                .map(figure -> new Figure(figure.run(), figure.metric(), figure.unit(), figure.higherIsBetter(),
+                        new Figure.Side("rows kept decoded", figure.measured().value()),
+                        new Figure.Side("withReadCache(false)", figure.baseline().value()),
+                        figure.unit().equals("records/s") ? Target.ratioAtLeast(0.97) : null, figure.details()))
+                .toList();
+    }
+
     private static Window once(Lab lab, long records, Storage storage, boolean unbundled) {
+        return once(lab, records, storage, unbundled, null);
+    }
+
+    /** @param uncached null for the view as a user writes it; else a name prefix, and the read cache off */
+    private static Window once(Lab lab, long records, Storage storage, boolean unbundled, String uncached) {
         Topic<String, Product> topic = Model.products(lab.topic("live-products"));
-        String applicationId = lab.name((unbundled ? "live-unbundled-" : "live-streams-") + storage.id());
+        String applicationId = lab.name((unbundled ? "live-unbundled-" : "live-streams-")
+                + (uncached == null ? "" : uncached) + storage.id());
         List<String> lastKeys = MaterialiseRun.lastKeys(records, lab.settings().partitions());
         try (KafkaProducer<byte[], byte[]> producer = TopicFiller.bulkProducer(lab.kafka());
              Contender app = unbundled
-                     ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"),
-                             UnbundledViews.products(topic, storage))
+                     ? Contenders.unbundled(lab.kafka(), applicationId, lab.directory("state"), uncached == null
+                             ? UnbundledViews.products(topic, storage)
+                             : UnbundledViews.products(topic, storage).withReadCache(false))
                      : Contenders.handWritten(lab.kafka(), applicationId, lab.directory("state"),
                              HandWritten.products(topic.name(), storage))) {
             long begun = System.nanoTime();

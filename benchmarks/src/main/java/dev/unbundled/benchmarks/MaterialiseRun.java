@@ -51,6 +51,9 @@ public final class MaterialiseRun implements Scenario {
                     (unbundled, measured) -> once(lab, measured ? topic : warmup, storage, unbundled));
             figures.addAll(ThroughputFigures.of(name(), what, rounds, Function.identity()));
             figures.addAll(LiveMaterialise.figures(lab, name(), storage, lab.settings().liveProducts()));
+            if (storage == Storage.MEMORY) {
+                figures.addAll(LiveMaterialise.readCacheFigures(lab, name(), lab.settings().liveProducts()));
+            }
         }
         return figures;
     }

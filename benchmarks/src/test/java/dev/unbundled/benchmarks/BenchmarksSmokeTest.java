@@ -109,9 +109,12 @@ class BenchmarksSmokeTest {
         assertThat(rate.unit()).isEqualTo("records/s");
         assertThat(rate.target()).isEqualTo(Target.ratioAtLeast(0.9));
         assertThat(rate.details()).containsEntry("recordsPerRun", List.of((double) Settings.smoke().liveProducts()));
-        // one run of each side per store and round (no warm-up at smoke size), each on an empty topic of its own
+        // one run of each side per store and round (no warm-up at smoke size), each on an empty topic of its own,
+        // and in memory the same again for the read cache on and off
         assertThat(log.lines().filter(line -> line.startsWith("[bench] materialise while running, live-")))
-                .as(log).hasSize(2 * 2 * Settings.smoke().rounds());
+                .as(log).hasSize(2 * 3 * Settings.smoke().rounds());
+        assertThat(comparisons("materialise")).contains("products materialised while running, rows kept decoded vs"
+                + " read cache off, throughput: rows kept decoded / withReadCache(false)");
     }
 
     @Test

@@ -126,6 +126,11 @@ public final class RoutedView<K, V> implements ReadOnlyView<K, V> {
         if (key == null) {
             throw new NullPointerException("View '" + name() + "': key must not be null; a view has no null keys");
         }
+        // a row read here before, still current in the active copy of its partition here: where routing would go
+        Optional<V> remembered = host.remembered(key);
+        if (remembered != null) {
+            return new Read<>(remembered, host.instance(), false, 0);
+        }
         byte[] serialised = keySerializer.serialize(null, key);
         long deadline = System.nanoTime() + (maxLag >= 0 ? STANDBY_PATIENCE_NANOS : 0);
         Map<String, String> tried = new LinkedHashMap<>();

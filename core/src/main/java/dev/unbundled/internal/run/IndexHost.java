@@ -176,6 +176,11 @@ final class IndexHost<V> implements RoutedHost<Object, V> {
     }
 
     @Override
+    public Optional<V> remembered(Object key) {
+        throw unsupported("a get");
+    }
+
+    @Override
     public Optional<V> liveGet(int partition, Object key) {
         throw unsupported("a get");
     }

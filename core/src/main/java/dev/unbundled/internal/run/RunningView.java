@@ -208,6 +208,14 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     }
 
     @Override
+    public Optional<V> remembered(K key) {
+        engine.requireOpen(name);
+        state.requireBuilt();
+        Object value = live.remembered(key);
+        return value == LiveStores.UNKNOWN ? null : Optional.of(cast(value));
+    }
+
+    @Override
     public Optional<V> liveGet(int partition, K key) {
         state.requireBuilt();
         Object value = live.get(partition, key);
