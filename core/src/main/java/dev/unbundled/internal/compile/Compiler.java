@@ -28,7 +28,9 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.DslKeyValueParams;
+import org.apache.kafka.streams.state.DslStoreSuppliers;
 import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.internals.InMemoryKeyValueStore;
 
 /**
  * Compiles view definitions to one Kafka Streams topology. Each topic becomes one source shared by
@@ -205,10 +207,14 @@ public final class Compiler {
     private void index(DefinitionImpl<Object, Object> definition, KStream<Object, Object> updates,
                        ViewIndex<?, ?> index) {
         String store = definition.indexStore(index.name());
-        builder.addStateStore(Stores.keyValueStoreBuilder(routing.suppliersFor(store)
+        // in memory, a row store in place of Kafka Streams' own, whose scans copy every key of their range first
+        DslStoreSuppliers suppliers = new WrappingSuppliers(routing.suppliersFor(store),
+                inner -> inner instanceof InMemoryKeyValueStore ? new RowStore(inner.name()) : inner);
+        builder.addStateStore(Stores.keyValueStoreBuilder(suppliers
                 .keyValueStore(new DslKeyValueParams(store, DslStoreFormat.PLAIN)), Serdes.Bytes(), Serdes.ByteArray()));
         Serializer<Object> viewKeys = definition.keySerde().serializer();
-        updates.process(() -> new IndexWriter(definition.name(), store, index, viewKeys), Named.as(store + "-writer"),
+        LiveStores live = changes.stores(definition.name());
+        updates.process(() -> new IndexWriter(definition.name(), store, index, viewKeys, live), Named.as(store + "-writer"),
                 store);
     }
 

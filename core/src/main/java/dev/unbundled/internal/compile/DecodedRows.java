@@ -123,7 +123,7 @@ final class DecodedRows implements ReadOnlyKeyValueStore<Object, Object>, Serial
             if (prefix != null && !startsWith(key, prefix)) {
                 return null;
             }
-            RowStore.Decoded decoded = row.getValue().decoded(decoder, row.getKey());
+            RowStore.Row decoded = row.getValue().decoded(decoder, row.getKey());
             return new SerialisedRow<>((K) decoded.key(), (V) decoded.value(), key);
         }
 

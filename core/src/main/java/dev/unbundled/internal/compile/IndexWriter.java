@@ -27,19 +27,29 @@ final class IndexWriter implements Processor<Object, Object, Void, Void> {
     private final ViewIndex<?, ?> index;
     private final IndexRows.IndexCheck check;
     private final Serializer<Object> viewKeys;
+    private final LiveStores live;
+    private ProcessorContext<Void, Void> context;
     private KeyValueStore<Bytes, byte[]> store;
 
-    IndexWriter(String view, String storeName, ViewIndex<?, ?> index, Serializer<Object> viewKeys) {
+    IndexWriter(String view, String storeName, ViewIndex<?, ?> index, Serializer<Object> viewKeys, LiveStores live) {
         this.view = view;
         this.storeName = storeName;
         this.index = index;
         this.check = new IndexRows.IndexCheck(index);
         this.viewKeys = viewKeys;
+        this.live = live;
     }
 
     @Override
     public void init(ProcessorContext<Void, Void> context) {
+        this.context = context;
         store = context.getStateStore(storeName);
+        live.registerIndex(index.name(), context, store);
+    }
+
+    @Override
+    public void close() {
+        live.unregisterIndex(index.name(), context, store);
     }
 
     @Override

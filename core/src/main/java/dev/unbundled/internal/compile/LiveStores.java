@@ -3,7 +3,10 @@ package dev.unbundled.internal.compile;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,7 +25,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * <p>An in-memory view's stores are {@link RowStore}s, read through {@link DecodedRows}. For keys whose
  * {@code equals} agrees with their serialised form ({@link KeyTypes}), the rows read by key are also kept by
  * key object, so that a repeated {@link #remembered get} is one hash lookup: no serialising, no partition
- * to find. An entry answers only while its row is {@linkplain RowStore.Row#current current} and its store
+ * to find. An entry is kept only while its row is {@linkplain RowStore.Row#current current} and its store
  * serves as active; anything else is a miss, read the long way.
  */
 public final class LiveStores {
@@ -31,14 +34,15 @@ public final class LiveStores {
 
     private final Map<Integer, KeyValueStore<Object, ?>> byPartition = new ConcurrentHashMap<>();
     private final Map<Integer, DecodedRows> rowsByPartition = new ConcurrentHashMap<>();
-    private final Map<Object, Remembered> byKey = new ConcurrentHashMap<>();
-
-    /** A row read by key, kept under the key object; valid while the row is current and its store serves. */
-    private record Remembered(RowSource store, RowStore.Row row, Object value) {
-        boolean valid() {
-            return row.current() && store.serving();
-        }
-    }
+    /**
+     * Rows read by key, as the answer handed out, under the key object: a hit is one hash lookup and no
+     * allocation. An entry is there only while its row is current and its store serves: it is removed when
+     * the row retires ({@link RowStore.Row#onRetire}), and all are when a store is unregistered.
+     */
+    private final Map<Object, Optional<Object>> byKey = new ConcurrentHashMap<>();
+    private volatile List<ReadOnlyKeyValueStore<Object, Object>> running = List.of();
+    /** The stores of the view's indexes, by index name and partition, as their writers registered them. */
+    private final Map<String, Map<Integer, ReadOnlyKeyValueStore<Bytes, byte[]>>> indexes = new ConcurrentHashMap<>();
 
     /**
      * @param context the task's processor context
@@ -57,6 +61,7 @@ public final class LiveStores {
             rowsByPartition.remove(partition);
         }
         byPartition.put(partition, store);
+        listRunning();
         return store;
     }
 
@@ -64,27 +69,44 @@ public final class LiveStores {
         int partition = context.taskId().partition();
         if (byPartition.remove(partition, store)) {
             DecodedRows rows = rowsByPartition.remove(partition);
+            listRunning();
             if (rows != null) {
                 rows.store().serving(false);
-                byKey.values().removeIf(remembered -> remembered.store() == rows.store());
+                // a rebalance is rare: forget every kept read rather than keep a store beside each
+                byKey.clear();
             }
         }
     }
 
+    /** Registers the index store of a running task, as its writer opens it. */
+    void registerIndex(String index, ProcessorContext<?, ?> context, ReadOnlyKeyValueStore<Bytes, byte[]> store) {
+        indexes.computeIfAbsent(index, name -> new ConcurrentHashMap<>()).put(context.taskId().partition(), store);
+    }
+
+    /** Forgets the index store of a task whose writer closes, which it does before its stores close. */
+    void unregisterIndex(String index, ProcessorContext<?, ?> context, ReadOnlyKeyValueStore<Bytes, byte[]> store) {
+        Map<Integer, ReadOnlyKeyValueStore<Bytes, byte[]>> stores = indexes.get(index);
+        if (stores != null) {
+            stores.remove(context.taskId().partition(), store);
+        }
+    }
+
+    /**
+     * @param index an index of the view
+     * @param partition a partition
+     * @return the index store of the partition's active task running here, or null if there is none
+     */
+    public ReadOnlyKeyValueStore<Bytes, byte[]> index(String index, int partition) {
+        Map<Integer, ReadOnlyKeyValueStore<Bytes, byte[]>> stores = indexes.get(index);
+        return stores == null ? null : stores.get(partition);
+    }
+
     /**
      * @param key a key
-     * @return the key's value if a read of it was kept and is still valid, else {@link #UNKNOWN}
+     * @return the key's value, always present, if a read of it was kept and is still valid; else null
      */
-    public Object remembered(Object key) {
-        Remembered remembered = byKey.get(key);
-        if (remembered == null) {
-            return UNKNOWN;
-        }
-        if (remembered.valid()) {
-            return remembered.value();
-        }
-        byKey.remove(key, remembered);
-        return UNKNOWN;
+    public Optional<Object> remembered(Object key) {
+        return byKey.get(key);
     }
 
     /**
@@ -122,25 +144,52 @@ public final class LiveStores {
             return null;
         }
         Object value = row.decoded(rows.decoder(), serialised).value();
-        if (KeyTypes.valueBased(key.getClass())) {
-            Remembered remembered = new Remembered(rows.store(), row, value);
-            byKey.put(key, remembered);
-            // the store forgets the entry when it replaces the row; if it already has, forget it here
-            row.onRetire(() -> byKey.remove(key, remembered));
-            if (!remembered.valid()) {
-                byKey.remove(key, remembered);
-            }
+        if (value != null && KeyTypes.valueBased(key.getClass())) {
+            remember(rows, key, row, Optional.of(value));
         }
         return value;
     }
 
+    /**
+     * Keeps a read under its key. The row's retirement forgets it, at once if the row retired already; and
+     * the entry is put under the map's lock on its key only if the row is still current then, so that a
+     * retirement either sees the entry (its forget waits for the lock) or the put sees the retirement: no
+     * entry of a replaced row outlives its replacement.
+     */
+    private void remember(DecodedRows rows, Object key, RowStore.Row row, Optional<Object> answer) {
+        row.onRetire(() -> forget(key, row));
+        byKey.compute(key, (same, kept) -> row.current() ? answer : kept);
+        // an unregister that cleared the entries before this one was put did not see it: forget it here
+        if (!rows.store().serving()) {
+            byKey.computeIfPresent(key, (same, kept) -> kept == answer ? null : kept);
+        }
+    }
+
+    /**
+     * Forgets the read of a row that retired. A row decodes once per decoder, and the view's decoder is one,
+     * so every entry of the row holds the row's one value object: identity tells the row's entry from another's.
+     */
+    private void forget(Object key, RowStore.Row retired) {
+        byKey.computeIfPresent(key, (same, kept) -> kept.get() == retired.value() ? null : kept);
+    }
+
+    /** @return the partitions whose active stores run here, in order; empty while none registered */
+    public SortedSet<Integer> partitions() {
+        return new TreeSet<>(byPartition.keySet());
+    }
+
     /** @return the running stores in partition order, as the view's reads see them */
     public List<ReadOnlyKeyValueStore<Object, Object>> running() {
-        List<ReadOnlyKeyValueStore<Object, Object>> running = new ArrayList<>();
+        return running;
+    }
+
+    /** Rebuilds the list of running stores after a store came or went: scans read it without building it. */
+    private synchronized void listRunning() {
+        List<ReadOnlyKeyValueStore<Object, Object>> stores = new ArrayList<>();
         new TreeMap<>(byPartition).forEach((partition, store) -> {
             DecodedRows rows = rowsByPartition.get(partition);
-            running.add(rows != null && rows.scannable() ? rows : StoredValues.unwrapping(store));
+            stores.add(rows != null && rows.scannable() ? rows : StoredValues.unwrapping(store));
         });
-        return running;
+        running = List.copyOf(stores);
     }
 }

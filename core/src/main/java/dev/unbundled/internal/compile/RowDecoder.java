@@ -59,6 +59,6 @@ final class RowDecoder {
      */
     RowStore.Decoded decode(byte[] key, byte[] stored) {
         Object value = values.deserialize(null, skip == 0 ? stored : Arrays.copyOfRange(stored, skip, stored.length));
-        return new RowStore.Decoded(this, keys.deserialize(null, key), counted ? StoredValues.unwrap(value) : value);
+        return new RowStore.Decoded(keys.deserialize(null, key), counted ? StoredValues.unwrap(value) : value);
     }
 }

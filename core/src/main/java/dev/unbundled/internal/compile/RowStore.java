@@ -1,6 +1,7 @@
 package dev.unbundled.internal.compile;
 
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -32,12 +33,21 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * ({@link LiveStores}) knows an entry is stale.
  */
 final class RowStore implements KeyValueStore<Bytes, byte[]>, RowSource {
-    /** One stored row: its bytes, and what a reader decoded them to. */
+    /**
+     * One stored row: its bytes, and what a reader decoded them to. The decoded key and value sit in the row
+     * itself rather than in an object of their own, so that a scan reaches them with one memory load fewer.
+     * A row is decoded once: the first decoding published stays, so that every read of the row hands out the
+     * same value object (which {@link LiveStores} relies on to tell a row's kept reads). A store's decoders
+     * are all its view's, and decode alike.
+     */
     static final class Row {
         private final byte[] stored;
         private volatile boolean current = true;
-        private volatile Decoded decoded;
         private volatile Runnable onRetire;
+        private Object key;
+        private Object value;
+        /** Written after key and value, under the row's lock, which publishes them. */
+        private volatile boolean decoded;
 
         Row(byte[] stored) {
             this.stored = stored;
@@ -69,23 +79,41 @@ final class RowStore implements KeyValueStore<Bytes, byte[]>, RowSource {
             }
         }
 
-        /** @return what the decoder made of this row, decoded now if it has not been yet */
-        Decoded decoded(RowDecoder decoder, Bytes key) {
-            Decoded known = decoded;
-            if (known == null || known.decoder() != decoder) {
-                known = decoder.decode(key.get(), stored);
-                decoded = known;
+        /** @return this row, decoded: by the decoder now, if it has not been yet */
+        Row decoded(RowDecoder decoder, Bytes serialisedKey) {
+            if (!decoded) {
+                Decoded fresh = decoder.decode(serialisedKey.get(), stored);
+                synchronized (this) {
+                    if (!decoded) {
+                        key = fresh.key();
+                        value = fresh.value();
+                        decoded = true;
+                    }
+                }
             }
-            return known;
+            return this;
+        }
+
+        /** @return the decoded key; read after {@link #decoded} */
+        Object key() {
+            return key;
+        }
+
+        /** @return the decoded value; read after {@link #decoded} */
+        Object value() {
+            return value;
         }
     }
 
-    /** A row as one view reads it: decoded by that view's decoder. */
-    record Decoded(RowDecoder decoder, Object key, Object value) {
+    /** A row as one view's decoder decodes it. */
+    record Decoded(Object key, Object value) {
     }
 
     private final String name;
-    private final ConcurrentSkipListMap<Bytes, Row> rows = new ConcurrentSkipListMap<>();
+    /** Ordered as {@link Bytes#compareTo} orders, unsigned, by the JDK's vectorised array comparison. */
+    private static final Comparator<Bytes> ORDER = (a, b) -> Arrays.compareUnsigned(a.get(), b.get());
+
+    private final ConcurrentSkipListMap<Bytes, Row> rows = new ConcurrentSkipListMap<>(ORDER);
     private final Position position = Position.emptyPosition();
     private StateStoreContext context;
     private volatile boolean open;
@@ -142,7 +170,7 @@ final class RowStore implements KeyValueStore<Bytes, byte[]>, RowSource {
         return from == null && to == null ? rows
                 : from == null ? rows.headMap(to, true)
                 : to == null ? rows.tailMap(from, true)
-                : from.compareTo(to) > 0 ? new ConcurrentSkipListMap<>() : rows.subMap(from, true, to, true);
+                : ORDER.compare(from, to) > 0 ? new ConcurrentSkipListMap<>(ORDER) : rows.subMap(from, true, to, true);
     }
 
     @Override

@@ -1,10 +1,9 @@
 package dev.unbundled.internal.read;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.NoSuchElementException;
-import java.util.PriorityQueue;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
@@ -18,23 +17,28 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 public final class MergedIterator<K, V> implements KeyValueIterator<K, V> {
     private final List<KeyValueIterator<K, V>> iterators;
     private final Serializer<K> keys;
-    private final PriorityQueue<Head> heads = new PriorityQueue<>();
+    /** A binary min-heap of each unfinished partition's next row, by serialised key; {@code size} are live. */
+    private final Head<K, V>[] heads;
+    private int size;
 
-    /** The next row of one partition, with its serialised key. */
-    private final class Head implements Comparable<Head> {
+    /** The next row of one partition, with its serialised key; moved on in place as the partition is read. */
+    private static final class Head<K, V> {
         final KeyValueIterator<K, V> iterator;
-        final KeyValue<K, V> row;
-        final Bytes key;
+        KeyValue<K, V> row;
+        byte[] key;
 
-        Head(KeyValueIterator<K, V> iterator, KeyValue<K, V> row) {
+        Head(KeyValueIterator<K, V> iterator) {
             this.iterator = iterator;
-            this.row = row;
-            this.key = Bytes.wrap(SerialisedRow.keyBytes(row, keys));
         }
 
-        @Override
-        public int compareTo(Head other) {
-            return key.compareTo(other.key);
+        /** @return whether the partition had another row, now this head's */
+        boolean advance(Serializer<K> keys) {
+            if (!iterator.hasNext()) {
+                return false;
+            }
+            row = iterator.next();
+            key = SerialisedRow.keyBytes(row, keys);
+            return true;
         }
     }
 
@@ -43,10 +47,20 @@ public final class MergedIterator<K, V> implements KeyValueIterator<K, V> {
      *
      * @throws RuntimeException whatever an iterator threw; the iterators are left open
      */
+    @SuppressWarnings({"unchecked", "rawtypes"})
     MergedIterator(List<KeyValueIterator<K, V>> iterators, Serializer<K> keys) {
         this.iterators = iterators;
         this.keys = keys;
-        iterators.forEach(this::advance);
+        this.heads = new Head[iterators.size()];
+        for (KeyValueIterator<K, V> iterator : iterators) {
+            Head<K, V> head = new Head<>(iterator);
+            if (head.advance(keys)) {
+                heads[size++] = head;
+            }
+        }
+        for (int at = size / 2 - 1; at >= 0; at--) {
+            siftDown(at);
+        }
     }
 
     /**
@@ -99,34 +113,54 @@ public final class MergedIterator<K, V> implements KeyValueIterator<K, V> {
         }
     }
 
-    private void advance(KeyValueIterator<K, V> iterator) {
-        if (iterator.hasNext()) {
-            heads.add(new Head(iterator, iterator.next()));
+    /** Moves the head at a place down the heap until no child has a lower key. */
+    private void siftDown(int at) {
+        Head<K, V> moving = heads[at];
+        while (true) {
+            int child = 2 * at + 1;
+            if (child >= size) {
+                break;
+            }
+            if (child + 1 < size && Arrays.compareUnsigned(heads[child + 1].key, heads[child].key) < 0) {
+                child++;
+            }
+            if (Arrays.compareUnsigned(heads[child].key, moving.key) >= 0) {
+                break;
+            }
+            heads[at] = heads[child];
+            at = child;
         }
+        heads[at] = moving;
     }
 
     @Override
     public boolean hasNext() {
-        return !heads.isEmpty();
+        return size > 0;
     }
 
     @Override
     public KeyValue<K, V> next() {
-        Head head = heads.poll();
-        if (head == null) {
+        if (size == 0) {
             throw new NoSuchElementException();
         }
-        advance(head.iterator);
-        return head.row;
+        Head<K, V> first = heads[0];
+        KeyValue<K, V> row = first.row;
+        if (!first.advance(keys)) {
+            heads[0] = heads[--size];
+            heads[size] = null;
+        }
+        if (size > 1) {
+            siftDown(0);
+        }
+        return row;
     }
 
     @Override
     public K peekNextKey() {
-        Head head = heads.peek();
-        if (head == null) {
+        if (size == 0) {
             throw new NoSuchElementException();
         }
-        return head.row.key;
+        return heads[0].row.key;
     }
 
     /** Closes every partition's iterator, even if one fails to close; the first failure is thrown. */

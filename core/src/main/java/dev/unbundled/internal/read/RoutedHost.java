@@ -76,13 +76,6 @@ public interface RoutedHost<K, V> extends ViewHost<K, V> {
     record Copies(String instance, boolean standby, Set<Integer> partitions) {
     }
 
-    /**
-     * @param key a key
-     * @return its value if a read of it here is kept and still current in the active copy of its partition
-     *     here (empty never: a kept row exists); null if there is none, and the read must be routed
-     */
-    Optional<V> remembered(K key);
-
     @Override
     RoutedHost<Object, V> index(dev.unbundled.ViewIndex<?, ?> index);
 }

@@ -84,7 +84,15 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
         KeyValueIterator<K, V> opened;
         if (store instanceof SerialisedScans serialised) {
             byte[] start = prefix != null && (lower == null || Arrays.compareUnsigned(prefix, lower) > 0) ? prefix : lower;
-            opened = serialised.scan(start, to);
+            byte[] end = to;
+            byte[] past = prefix == null ? null : successor(prefix);
+            if (past != null && (end == null || Arrays.compareUnsigned(past, end) < 0)) {
+                end = past;   // read up to the first key past the prefix, not to the store's end
+            }
+            opened = serialised.scan(start, end);
+            if (prefix == null && after == null) {
+                return opened;   // the store's own bounds are exactly this scan's
+            }
         } else if (prefix != null && lower == null && hasSuccessor(prefix)) {
             opened = store.prefixScan(prefix, BYTES);
         } else {
@@ -97,6 +105,18 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
                     : store.range(low, to == null ? null : keyDeserializer.deserialize(null, to));
         }
         return new Bounded<>(opened, keySerializer);
+    }
+
+    /** @return the lowest byte string above every key that starts with the prefix; null if there is none */
+    private static byte[] successor(byte[] prefix) {
+        for (int i = prefix.length - 1; i >= 0; i--) {
+            if (prefix[i] != (byte) 0xFF) {
+                byte[] past = Arrays.copyOf(prefix, i + 1);
+                past[i]++;
+                return past;
+            }
+        }
+        return null;
     }
 
     /** @return whether some byte string of the prefix's length follows it, as a store's prefix scan needs */

@@ -14,16 +14,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterator;
 import java.util.Spliterators;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -75,6 +74,10 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
     @Override
     public Optional<V> get(K key) {
         requireKey(key, "key");
+        Optional<V> kept = host.remembered(key);
+        if (kept != null) {
+            return kept;
+        }
         return Optional.ofNullable(read(() -> host.get(key)));
     }
 
@@ -349,8 +352,7 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
      * @return them as a stream that closes the iterator when closed, and reports it if never closed
      */
     Stream<Map.Entry<K, V>> stream(KeyValueIterator<K, V> iterator) {
-        Spliterator<Map.Entry<K, V>> rows = Spliterators.spliteratorUnknownSize(new Rows(iterator),
-                Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
+        Spliterator<Map.Entry<K, V>> rows = new Rows(iterator);
         Scan scan = new Scan(name, iterator);
         Stream<Map.Entry<K, V>> stream = StreamSupport.stream(rows, false).onClose(scan::close);
         CLEANER.register(stream, scan);
@@ -387,26 +389,36 @@ public final class StoreView<K, V> implements ReadOnlyView<K, V> {
         }
     }
 
-    /** A store iterator as a plain iterator of entries, translating store exceptions on the way. */
-    private final class Rows implements Iterator<Map.Entry<K, V>> {
+    /**
+     * A store iterator as a spliterator of entries, translating store exceptions on the way. Rows that are
+     * already entries (rows kept decoded) are handed out as they are.
+     */
+    private final class Rows extends Spliterators.AbstractSpliterator<Map.Entry<K, V>> {
         private final KeyValueIterator<K, V> iterator;
 
         Rows(KeyValueIterator<K, V> iterator) {
+            super(Long.MAX_VALUE, Spliterator.ORDERED | Spliterator.NONNULL | Spliterator.DISTINCT);
             this.iterator = iterator;
         }
 
         @Override
-        public boolean hasNext() {
-            return read(iterator::hasNext);
+        public boolean tryAdvance(Consumer<? super Map.Entry<K, V>> action) {
+            KeyValue<K, V> row;
+            try {
+                if (!iterator.hasNext()) {
+                    return false;
+                }
+                row = iterator.next();
+            } catch (InvalidStateStoreException e) {
+                throw host.notReady(e);
+            }
+            action.accept(entry(row));
+            return true;
         }
 
-        @Override
-        public Map.Entry<K, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            KeyValue<K, V> row = read(iterator::next);
-            return Map.entry(row.key, row.value);
+        @SuppressWarnings("unchecked")
+        private Map.Entry<K, V> entry(KeyValue<K, V> row) {
+            return row instanceof Map.Entry<?, ?> entry ? (Map.Entry<K, V>) entry : Map.entry(row.key, row.value);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.unbundled.Subscription;
 import dev.unbundled.ViewStatus;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
@@ -52,6 +53,18 @@ public interface ViewHost<K, V> {
      */
     default V get(K key) {
         return store().get(key);
+    }
+
+    /**
+     * A point read answered from a row kept decoded by key object, when there is one: a hash lookup, no
+     * serialising, no partition to find, nothing allocated.
+     *
+     * @param key a key
+     * @return its value, always present, if a read of it here is kept and still current in the active copy of
+     *     its partition here; null if there is none, and the key must be read the long way
+     */
+    default Optional<V> remembered(K key) {
+        return null;
     }
 
     /**

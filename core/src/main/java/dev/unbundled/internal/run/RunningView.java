@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.LagInfo;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -171,9 +172,9 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     public V get(K key) {
         engine.requireOpen(name);
         state.requireBuilt();
-        Object remembered = live.remembered(key);
-        if (remembered != LiveStores.UNKNOWN) {
-            return cast(remembered);
+        Optional<Object> remembered = live.remembered(key);
+        if (remembered != null) {
+            return cast(remembered.get());
         }
         int partitions = pointReadPartitions();
         if (partitions > 0) {
@@ -211,8 +212,17 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
     public Optional<V> remembered(K key) {
         engine.requireOpen(name);
         state.requireBuilt();
-        Object value = live.remembered(key);
-        return value == LiveStores.UNKNOWN ? null : Optional.of(cast(value));
+        return cast(live.remembered(key));
+    }
+
+    /** @return the partitions whose active tasks run here, as the view's change taps registered them */
+    SortedSet<Integer> runningPartitions() {
+        return live.partitions();
+    }
+
+    /** @return the store of an index of the partition's active task running here, or null if there is none */
+    ReadOnlyKeyValueStore<Bytes, byte[]> liveIndex(String indexName, int partition) {
+        return live.index(indexName, partition);
     }
 
     @Override
@@ -251,8 +261,7 @@ public final class RunningView<K, V> implements RoutedHost<K, V> {
             return List.of(store());
         }
         // the running tasks' stores, as their change taps registered them: no listing of every task per scan
-        List<ReadOnlyKeyValueStore<K, V>> running = new ArrayList<>();
-        live.running().forEach(runningStore -> running.add(cast(runningStore)));
+        List<ReadOnlyKeyValueStore<K, V>> running = cast(live.running());
         if (!running.isEmpty()) {
             return running;
         }
