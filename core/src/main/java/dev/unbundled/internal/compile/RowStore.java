@@ -1,5 +1,6 @@
 package dev.unbundled.internal.compile;
 
+import dev.unbundled.internal.read.ScanSpec;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -256,22 +257,10 @@ final class RowStore implements KeyValueStore<Bytes, byte[]>, RowSource {
     @Override
     public <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS prefixKeySerializer) {
         byte[] from = prefixKeySerializer.serialize(null, prefix);
-        byte[] past = successor(from);
+        byte[] past = ScanSpec.successor(from);
         NavigableMap<Bytes, Row> part = past == null ? rows.tailMap(Bytes.wrap(from), true)
                 : rows.subMap(Bytes.wrap(from), true, Bytes.wrap(past), false);
         return new Stored(part.entrySet().iterator());
-    }
-
-    /** @return the least byte string above every string starting with the prefix, or null if none is */
-    private static byte[] successor(byte[] prefix) {
-        for (int i = prefix.length - 1; i >= 0; i--) {
-            if (prefix[i] != (byte) 0xFF) {
-                byte[] past = Arrays.copyOf(prefix, i + 1);
-                past[i]++;
-                return past;
-            }
-        }
-        return null;
     }
 
     @Override

@@ -107,8 +107,12 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
         return new Bounded<>(opened, keySerializer);
     }
 
-    /** @return the lowest byte string above every key that starts with the prefix; null if there is none */
-    private static byte[] successor(byte[] prefix) {
+    /**
+     * @param prefix a serialised prefix
+     * @return the lowest byte string above every key that starts with the prefix; null if there is none (the
+     *     prefix is all {@code 0xFF})
+     */
+    public static byte[] successor(byte[] prefix) {
         for (int i = prefix.length - 1; i >= 0; i--) {
             if (prefix[i] != (byte) 0xFF) {
                 byte[] past = Arrays.copyOf(prefix, i + 1);
