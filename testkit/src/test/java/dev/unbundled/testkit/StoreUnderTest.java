@@ -23,6 +23,11 @@ public final class StoreUnderTest {
         };
     }
 
+    /** @return whether the tests run their views on RocksDB, where each op costs several times more */
+    public static boolean onDisk() {
+        return System.getProperty("unbundled.test.store", "in-memory").startsWith("rocksdb");
+    }
+
     private static ViewStore rocksDb(String factory) {
         try {
             return (ViewStore) Class.forName("dev.unbundled.rocksdb.RocksDb").getMethod(factory).invoke(null);

@@ -4,6 +4,7 @@ import static dev.unbundled.testkit.reference.ReferenceInputs.generate;
 import static dev.unbundled.testkit.reference.ReferenceKits.run;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.unbundled.testkit.StoreUnderTest;
 import dev.unbundled.testkit.reference.ReferenceInputs.Model;
 import dev.unbundled.testkit.reference.ReferenceInputs.Op;
 import dev.unbundled.testkit.reference.ReferenceKits.Failure;
@@ -48,10 +49,14 @@ import org.junit.jupiter.params.provider.MethodSource;
  * the minimal sequence as copy-pastable Java, what the reference expected and what the view held.
  */
 class ReferenceEvaluatorTest {
-    static final int OPS_PER_SEED = 250;
+    /**
+     * Ops per seed: half as many when the views are on RocksDB (the rocksdb-store module runs this class again),
+     * where every op and every check after it costs several times more, to keep CI within its time.
+     */
+    static final int OPS_PER_SEED = StoreUnderTest.onDisk() ? 125 : 250;
 
     /** Fewer for the one kit of every view, whose cost per record grows with the square of its size. */
-    static final int OPS_ONE_KIT = 150;
+    static final int OPS_ONE_KIT = StoreUnderTest.onDisk() ? 75 : 150;
 
     /** 20 fixed seeds, spread over the three layouts. */
     static LongStream seeds() {
