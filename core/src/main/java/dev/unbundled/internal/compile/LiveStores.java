@@ -166,8 +166,10 @@ public final class LiveStores {
     }
 
     /**
-     * Forgets the read of a row that retired. A row decodes once per decoder, and the view's decoder is one,
-     * so every entry of the row holds the row's one value object: identity tells the row's entry from another's.
+     * Forgets the read of a row that retired. A row decodes once ({@link RowStore.Row#decoded}), so every entry
+     * of the row holds the row's one value object: identity tells the row's entry from another row's. (Two rows
+     * whose values are one shared object, such as a small boxed number, are equal: forgetting the other's entry
+     * only costs a decode.)
      */
     private void forget(Object key, RowStore.Row retired) {
         byKey.computeIfPresent(key, (same, kept) -> kept.get() == retired.value() ? null : kept);
