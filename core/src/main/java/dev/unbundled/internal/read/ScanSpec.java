@@ -93,7 +93,7 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
             if (prefix == null && after == null) {
                 return opened;   // the store's own bounds are exactly this scan's
             }
-        } else if (prefix != null && lower == null && hasSuccessor(prefix)) {
+        } else if (prefix != null && lower == null && successor(prefix) != null) {
             opened = store.prefixScan(prefix, BYTES);
         } else {
             if (prefix != null && lower == null) {
@@ -121,16 +121,6 @@ public record ScanSpec(byte[] from, byte[] to, byte[] prefix, byte[] after) {
             }
         }
         return null;
-    }
-
-    /** @return whether some byte string of the prefix's length follows it, as a store's prefix scan needs */
-    private static boolean hasSuccessor(byte[] prefix) {
-        for (byte b : prefix) {
-            if (b != (byte) 0xFF) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
